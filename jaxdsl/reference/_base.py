@@ -1,0 +1,64 @@
+"""Shared helpers of the reference DSL: run-time type tests and the canonical order.
+
+The canonical order is the binding iteration order for every frozenset in the
+reference (arc-dsl-spec.md §5): integers ascending; tuples lexicographically by
+their components' keys (a proper prefix first), so index pairs sort row-major and
+cells sort by (colour, row, column); frozensets by the tuple of their sorted
+elements' keys. Tuples keep their own order.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+
+def is_int(x: Any) -> bool:
+    """arc-dsl's "is this an int?" test (bools count as ints), spec §1."""
+    return isinstance(x, int)
+
+
+def is_grid(x: Any) -> bool:
+    """arc-dsl's Grid test: any ``tuple`` counts as a Grid, anything else as a patch (spec §1)."""
+    return isinstance(x, tuple)
+
+
+def is_object(patch: Any) -> bool:
+    """arc-dsl's Object-vs-Indices test on a non-empty patch: looks only at the first element.
+
+    The patch is an Object when the second component of its first element (in canonical
+    order) is a tuple. Raises IndexError/TypeError like the original on malformed input.
+    """
+    kinds = {isinstance(e[1], tuple) for e in patch}
+    if len(kinds) == 1:
+        return kinds.pop()
+    first = min(patch, key=canon_key) if isinstance(patch, (frozenset, set)) else next(iter(patch))
+    return isinstance(first[1], tuple)
+
+
+def canon_key(x: Any):
+    """Total-order key of the canonical order (spec §5) for any reference value.
+
+    Returns a nested tuple tagged by kind so that values of different kinds never
+    compare directly: ints/bools ``(0, v)``, ``None`` ``(-1,)``, tuples ``(1, keys)``,
+    frozensets/sets ``(2, sorted keys)``, anything else (callables) ``(3, repr)``.
+    """
+    if x is None:
+        return (-1,)
+    if isinstance(x, int):
+        return (0, int(x))
+    if isinstance(x, tuple):
+        return (1, tuple(canon_key(e) for e in x))
+    if isinstance(x, (frozenset, set)):
+        return (2, tuple(sorted(canon_key(e) for e in x)))
+    return (3, getattr(x, "__qualname__", repr(x)))
+
+
+def canon(container: Iterable) -> Iterable:
+    """Iterate ``container`` in canonical order.
+
+    Frozensets and sets are sorted by :func:`canon_key`; tuples (and any other
+    sequence) are returned unchanged, keeping their own order and duplicates.
+    """
+    if isinstance(container, (frozenset, set)):
+        return sorted(container, key=canon_key)
+    return container

@@ -1,0 +1,160 @@
+"""Results files and the printed summary of an evaluation.
+
+* ``results.json`` — per task, program and sample: ``ok``, ``overflow``, ``match``
+  (``match`` is null where the expected output is unknown). It depends only on the
+  programs and data, so the JAX and reference backends give identical files.
+* ``submission.json`` — Kaggle format: for every task, one ``{"attempt_1", "attempt_2"}``
+  per test input, chosen among the programs that match every demo pair of the task
+  (in program order, distinct outputs first); ``[[0]]`` when there is no candidate.
+* ``summary.json`` — backend, timings, throughput, cache state, per-program counts and
+  the solved tasks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+
+from jaxdsl.runner import RunResult
+
+EMPTY_ATTEMPT = [[0]]
+
+
+def _is_grid(value) -> bool:
+    return isinstance(value, tuple) and len(value) > 0 and all(
+        isinstance(r, tuple) and len(r) == len(value[0]) and len(r) > 0
+        and all(isinstance(c, int) and not isinstance(c, bool) for c in r) for r in value)
+
+
+def task_rows(result: RunResult) -> "OrderedDict[str, list[int]]":
+    """Task id → indices of its samples in the mega-batch, in first-seen order."""
+    rows: OrderedDict[str, list[int]] = OrderedDict()
+    for k, s in enumerate(result.samples):
+        rows.setdefault(s.task_id, []).append(k)
+    return rows
+
+
+def results_json(result: RunResult, data_name: str) -> dict:
+    """The ``results.json`` document (see the module docstring)."""
+    tasks = {}
+    for task_id, rows in task_rows(result).items():
+        entry = {"samples": [{"kind": result.samples[k].kind, "index": result.samples[k].index}
+                             for k in rows], "results": {}}
+        for run in result.runs:
+            known = [result.samples[k].output is not None for k in rows]
+            entry["results"][run.name] = {
+                "ok": [bool(run.ok[k]) for k in rows],
+                "overflow": [bool(run.overflow[k]) for k in rows],
+                "match": [bool(run.match[k]) if kn else None for k, kn in zip(rows, known)],
+            }
+        tasks[task_id] = entry
+    return {
+        "data": data_name,
+        "programs": [{"name": p.name, "file": p.file, "line": p.line} for p in result.programs],
+        "tasks": tasks,
+    }
+
+
+def submission_json(result: RunResult) -> tuple[dict, list[str]]:
+    """The Kaggle ``submission.json`` and the list of tasks it solves (where test outputs are known).
+
+    Returns ``(submission, solved_task_ids)``.
+    """
+    submission, solved = {}, []
+    for task_id, rows in task_rows(result).items():
+        demos = [k for k in rows if result.samples[k].kind == "demo"]
+        tests = [k for k in rows if result.samples[k].kind == "test"]
+        candidates = [run for run in result.runs
+                      if demos and all(run.match[k] and not run.overflow[k] for k in demos)]
+        attempts_all, all_right, known = [], True, True
+        for k in tests:
+            outputs = []
+            for run in candidates:
+                out = run.outputs.get(k)
+                if out is not None and _is_grid(out) and out not in outputs:
+                    outputs.append(out)
+            picks = (outputs + outputs[:1])[:2] if outputs else []
+            a1 = [list(r) for r in picks[0]] if picks else EMPTY_ATTEMPT
+            a2 = [list(r) for r in picks[1]] if len(picks) > 1 else a1
+            attempts_all.append({"attempt_1": a1, "attempt_2": a2})
+            expected = result.samples[k].output
+            if expected is None:
+                known = False
+            elif expected not in picks:
+                all_right = False
+        submission[task_id] = attempts_all
+        if tests and known and all_right:
+            solved.append(task_id)
+    return submission, solved
+
+
+def summary_json(result: RunResult, data_name: str, solved: list[str], extra: dict | None = None) -> dict:
+    """The ``summary.json`` document: settings, timings, throughput and counts."""
+    n = len(result.samples)
+    return {
+        "data": data_name,
+        "backend": result.backend,
+        "devices": result.devices,
+        "tasks": len(task_rows(result)),
+        "samples": n,
+        "programs": len(result.programs),
+        "compile_s": round(result.compile_s, 3),
+        "run_s": round(result.run_s, 3),
+        "pairs_per_s": round(result.pairs_per_s, 1),
+        "samples_per_s": round(n / result.run_s, 1) if result.run_s else None,
+        "cache": result.cache_state,
+        "kernels": result.kernels,
+        "overflow_pairs": int(sum(int(np.sum(r.jax_overflow)) for r in result.runs
+                                  if r.jax_overflow is not None)),
+        "overflow_unresolved": int(sum(int(np.sum(r.overflow)) for r in result.runs)),
+        "fallback_s": round(result.fallback_s, 3),
+        "per_program": {r.name: {"ok": int(np.sum(r.ok)), "match": int(np.sum(r.match)),
+                                 "overflow": int(np.sum(r.jax_overflow if r.jax_overflow is not None
+                                                        else r.overflow))} for r in result.runs},
+        "solved": solved,
+        **(extra or {}),
+    }
+
+
+def write_all(result: RunResult, out_dir: str | Path, data_name: str, extra: dict | None = None) -> dict:
+    """Write results.json, submission.json and summary.json under ``out_dir``; returns the summary."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    submission, solved = submission_json(result)
+    summary = summary_json(result, data_name, solved, extra)
+    (out / "results.json").write_text(json.dumps(results_json(result, data_name)))
+    (out / "submission.json").write_text(json.dumps(submission))
+    (out / "summary.json").write_text(json.dumps(summary, indent=1))
+    return summary
+
+
+def format_summary(summary: dict, out_dir: str | Path) -> str:
+    """A human-readable summary of ``summary.json``."""
+    lines = [
+        f"data {summary['data']}: {summary['tasks']} tasks, {summary['samples']} samples; "
+        f"{summary['programs']} programs; backend {summary['backend']} on {summary['devices']} device(s)",
+    ]
+    if summary["backend"] == "jax":
+        lines.append(f"compile {summary['compile_s']:.2f} s ({summary['kernels']} kernels, "
+                     f"persistent cache {summary['cache']})")
+    lines.append(f"run {summary['run_s']:.2f} s: {summary['pairs_per_s']:,.0f} (program, sample) pairs/s, "
+                 f"{summary['samples_per_s'] or 0:,.0f} samples/s (all programs per sample)")
+    if summary["backend"] == "jax":
+        unresolved = summary["overflow_unresolved"]
+        lines.append(f"overflowed pairs: {summary['overflow_pairs']} of {summary['programs'] * summary['samples']} "
+                     + (f"({unresolved} left marked overflow: --nofallback)" if unresolved else
+                        f"(all re-run exactly by the reference in {summary['fallback_s']:.2f} s)"))
+    lines.append("")
+    width = max([len(n) for n in summary["per_program"]] + [7])
+    lines.append(f"{'program':<{width}}  {'ok':>6}  {'match':>6}  {'overflow':>8}")
+    for name, c in summary["per_program"].items():
+        lines.append(f"{name:<{width}}  {c['ok']:>6}  {c['match']:>6}  {c['overflow']:>8}")
+    lines.append("")
+    solved = summary["solved"]
+    lines.append(f"tasks solved: {len(solved)}/{summary['tasks']}" + (": " + " ".join(solved) if solved else ""))
+    out = Path(out_dir)
+    lines.append(f"written: {out / 'results.json'}, {out / 'submission.json'}, {out / 'summary.json'}")
+    return "\n".join(lines)

@@ -1,0 +1,286 @@
+"""The mega-batch runner: every program on every sample, with the JAX or reference backend.
+
+The JAX backend stacks every sample input of the chosen data into one padded batch
+(split into micro-batches of ``Config.batch_size`` only to bound memory; each is padded
+to that size so compiled kernels are reused), shards each micro-batch over a 1-D device
+mesh (axis ``"batch"``), and runs each compiled program on it. The reference backend
+runs the same programs sample by sample through :mod:`compiler.refexec`.
+
+Both produce a :class:`RunResult`; :mod:`jaxdsl.report` turns it into files.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.sharding import Mesh, NamedSharding, PartitionSpec
+
+from compiler.errors import ProgramError
+from compiler.infer import infer
+from compiler.ir import Program
+from compiler.lower import CompiledProgram, KernelCache
+from compiler.parse import parse_file
+from compiler.refexec import run_program
+from jaxdsl.config import Config
+from jaxdsl.data import Sample
+from jaxdsl.values import Grid, grid_from_numpy, grid_to_numpy
+
+PROGRAMS_DIR = Path(__file__).parent / "programs"
+
+
+def shipped_program_files() -> list[Path]:
+    """The solver files shipped in ``jaxdsl/programs/`` (sorted)."""
+    return sorted(p for p in PROGRAMS_DIR.glob("*.py") if not p.name.startswith("_"))
+
+
+def load_programs(paths: Sequence[str | Path]) -> list[Program]:
+    """Parse every solver of every file, in order.
+
+    Raises:
+      ProgramError: a file is unreadable or invalid, or two solvers share a name.
+    """
+    programs, seen = [], {}
+    for path in paths:
+        for program in parse_file(path):
+            if program.name in seen:
+                raise ProgramError(program.file, program.line,
+                                   f"solver {program.name!r} already defined in {seen[program.name]}")
+            seen[program.name] = f"{program.file}:{program.line}"
+            programs.append(program)
+    return programs
+
+
+@dataclass
+class ProgramRun:
+    """Per-sample outcome of one program (arrays of length = number of samples).
+
+    Attributes:
+      name: program name.
+      ok: bool[N] the output was produced without error.
+      overflow: bool[N] a value exceeded a capacity (result unknown; never counted ok).
+      match: bool[N] ok, no overflow, and the output equals the expected grid.
+      outputs: sample index → output (arc-dsl value) for test samples that are ok.
+      jax_overflow: bool[N] the JAX result overflowed (before any fallback); None for
+        the reference backend.
+    """
+
+    name: str
+    ok: np.ndarray
+    overflow: np.ndarray
+    match: np.ndarray
+    outputs: dict[int, object] = field(default_factory=dict)
+    jax_overflow: np.ndarray | None = None
+
+
+@dataclass
+class RunResult:
+    """Everything one evaluation produced.
+
+    Attributes:
+      programs: the programs run, in order. samples: the samples, in order.
+      runs: one :class:`ProgramRun` per program. backend: ``"jax"`` or ``"reference"``.
+      devices: devices used. compile_s / run_s: wall seconds spent compiling and running.
+      cache_state: persistent-cache state after compiling (JAX backend).
+      kernels: distinct kernels compiled.
+      fallback_s: wall seconds spent re-running overflowed pairs through the reference.
+    """
+
+    programs: list[Program]
+    samples: list[Sample]
+    runs: list[ProgramRun]
+    backend: str
+    devices: int = 1
+    compile_s: float = 0.0
+    run_s: float = 0.0
+    cache_state: str = "n/a"
+    kernels: int = 0
+    fallback_s: float = 0.0
+
+    @property
+    def pairs_per_s(self) -> float:
+        """(program, sample) pairs evaluated per second of run time."""
+        return len(self.programs) * len(self.samples) / self.run_s if self.run_s else float("nan")
+
+
+def compile_programs(programs: Sequence[Program], config: Config,
+                     kernels: KernelCache | None = None) -> list[CompiledProgram]:
+    """Type and lower every program for the JAX backend.
+
+    Raises:
+      ProgramError (UnsupportedError / TypeInferenceError): naming file, line and cause.
+    """
+    return [CompiledProgram(infer(p), config.capacity, config.segment_size, kernels) for p in programs]
+
+
+class DeviceError(ValueError):
+    """Fewer devices are available than requested."""
+
+
+def make_mesh(devices: int) -> Mesh:
+    """A 1-D mesh with axis ``"batch"`` over the first ``devices`` devices.
+
+    Raises:
+      DeviceError: fewer devices are available than requested.
+    """
+    available = jax.devices()
+    if devices > len(available):
+        raise DeviceError(f"--devices {devices} requested but only {len(available)} "
+                         f"{available[0].platform} device(s) are available")
+    return Mesh(np.array(available[:devices]), ("batch",))
+
+
+def batch_layout(config: Config, devices: int):
+    """Micro-batch layout shared by compile and evaluate.
+
+    Returns ``(batch, sharding, spec)``: the micro-batch size (``config.batch_size``
+    rounded up to a multiple of ``devices``), the ``NamedSharding`` over the 1-D mesh,
+    and the input ``Grid`` of ``jax.ShapeDtypeStruct`` that kernels are compiled for.
+
+    Raises:
+      DeviceError: too few devices.
+    """
+    sharding = NamedSharding(make_mesh(devices), PartitionSpec("batch"))
+    batch = math.ceil(config.batch_size / devices) * devices
+    H, W = config.capacity.grid
+    spec = Grid(jax.ShapeDtypeStruct((batch, H, W), jnp.int8, sharding=sharding),
+                jax.ShapeDtypeStruct((batch,), jnp.int32, sharding=sharding),
+                jax.ShapeDtypeStruct((batch,), jnp.int32, sharding=sharding))
+    return batch, sharding, spec
+
+
+def stack_grids(grids: Sequence, capacity: tuple[int, int], size: int) -> tuple[Grid, np.ndarray]:
+    """Pad ``grids`` into a host :class:`Grid` batch of ``size`` rows.
+
+    Returns ``(Grid(int8[size, H, W], int32[size], int32[size]), present bool[size])``;
+    rows past ``len(grids)`` and ``None`` grids are zero and not present.
+    """
+    H, W = capacity
+    cells = np.zeros((size, H, W), np.int8)
+    hs = np.zeros((size,), np.int32)
+    ws = np.zeros((size,), np.int32)
+    present = np.zeros((size,), bool)
+    for k, g in enumerate(grids):
+        if g is None:
+            continue
+        c, h, w, overflow = grid_to_numpy(g, capacity)
+        if overflow:
+            raise ValueError(f"grid {k} ({len(g)}×{len(g[0]) if g else 0}) does not fit capacity {capacity}")
+        cells[k], hs[k], ws[k], present[k] = c, h, w, True
+    return Grid(cells, hs, ws), present
+
+
+def run_jax(programs: Sequence[Program], samples: Sequence[Sample], config: Config, devices: int = 1,
+            progress: Callable | None = None, fallback: bool = True) -> RunResult:
+    """Evaluate every program on every sample with the JAX backend.
+
+    Args:
+      programs: parsed programs (all must be JAX-compatible).
+      samples: the mega-batch.
+      config: capacities, micro-batch size and compile granularity.
+      devices: size of the 1-D mesh the batch is sharded over.
+      progress: optional ``tqdm``-like factory ``progress(total=..., desc=...)``.
+      fallback: re-run every (program, sample) pair whose JAX result overflowed through
+        the reference executor and merge its exact result (``overflow`` is then False
+        and ``jax_overflow`` remembers it); without fallback those pairs stay marked
+        ``overflow`` with ``ok`` and ``match`` False.
+
+    Raises:
+      ProgramError: a program cannot be compiled for JAX.
+      DeviceError: too few devices.
+    """
+    caps = config.capacity
+    compiled = compile_programs(programs, config)
+    batch, sharding, spec = batch_layout(config, devices)
+    n = len(samples)
+    n_batches = max(1, math.ceil(n / batch))
+    inputs, _ = stack_grids([s.input for s in samples], caps.grid, n_batches * batch)
+    expected, has_expected = stack_grids([s.output for s in samples], caps.grid, n_batches * batch)
+    test_rows = [k for k, s in enumerate(samples) if s.kind == "test"]
+
+    bar = progress(total=len(compiled) * (n_batches + 1), desc="jaxdsl", unit="step") if progress else None
+    t0 = time.perf_counter()
+    kernels = 0
+    for cp in compiled:
+        kernels += cp.lower_all(spec)
+        if bar:
+            bar.update(1)
+    compile_s = time.perf_counter() - t0
+
+    total = n_batches * batch
+    oks = {cp.name: np.zeros(total, bool) for cp in compiled}
+    ovfs = {cp.name: np.zeros(total, bool) for cp in compiled}
+    matches = {cp.name: np.zeros(total, bool) for cp in compiled}
+    outs: dict[str, dict[int, object]] = {cp.name: {} for cp in compiled}
+    t0 = time.perf_counter()
+    for b in range(n_batches):
+        rows = slice(b * batch, (b + 1) * batch)
+        x = jax.device_put(jax.tree_util.tree_map(lambda a: a[rows], inputs), sharding)
+        for cp in compiled:
+            value, ok, ovf = jax.device_get(cp(x))
+            oks[cp.name][rows], ovfs[cp.name][rows] = ok, ovf
+            if cp.output_type == "Grid":
+                same = (value.h == expected.h[rows]) & (value.w == expected.w[rows]) \
+                    & np.all(value.cells == expected.cells[rows], axis=(1, 2))
+                matches[cp.name][rows] = same & ok & ~ovf & has_expected[rows]
+                for k in test_rows:
+                    if rows.start <= k < rows.stop and ok[k - rows.start] and not ovf[k - rows.start]:
+                        j = k - rows.start
+                        outs[cp.name][k] = grid_from_numpy(value.cells[j], value.h[j], value.w[j])
+            if bar:
+                bar.update(1)
+    run_s = time.perf_counter() - t0
+    if bar:
+        bar.close()
+    runs = []
+    for cp in compiled:
+        ovf = ovfs[cp.name][:n]
+        ok = oks[cp.name][:n] & ~ovf
+        runs.append(ProgramRun(cp.name, ok, ovf.copy(), matches[cp.name][:n], outs[cp.name], ovf.copy()))
+    result = RunResult(list(programs), list(samples), runs, "jax", devices, compile_s, run_s,
+                       kernels=kernels)
+    if fallback:
+        t0 = time.perf_counter()
+        for program, run in zip(programs, runs):
+            for k in np.flatnonzero(run.overflow):
+                _reference_into(run, k, program, samples[k])
+        result.fallback_s = time.perf_counter() - t0
+    return result
+
+
+def _reference_into(run: ProgramRun, k: int, program: Program, sample: Sample) -> None:
+    """Run one pair through the reference executor and store its exact outcome in ``run``."""
+    r = run_program(program, sample.input)
+    run.ok[k] = r.ok
+    run.overflow[k] = False
+    run.match[k] = r.ok and sample.output is not None and r.output == sample.output
+    if r.ok and sample.kind == "test":
+        run.outputs[k] = r.output
+    else:
+        run.outputs.pop(k, None)
+
+
+def run_reference(programs: Sequence[Program], samples: Sequence[Sample],
+                  progress: Callable | None = None) -> RunResult:
+    """Evaluate every program on every sample with the pure-Python reference executor."""
+    n = len(samples)
+    bar = progress(total=len(programs) * n, desc="reference", unit="pair") if progress else None
+    runs = []
+    t0 = time.perf_counter()
+    for program in programs:
+        run = ProgramRun(program.name, np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool))
+        for k, s in enumerate(samples):
+            _reference_into(run, k, program, s)
+        if bar:
+            bar.update(n)
+        runs.append(run)
+    run_s = time.perf_counter() - t0
+    if bar:
+        bar.close()
+    return RunResult(list(programs), list(samples), runs, "reference", 1, 0.0, run_s)

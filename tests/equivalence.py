@@ -1,0 +1,138 @@
+"""Table-driven equivalence harness: a JAX primitive against the reference DSL.
+
+For one :class:`jaxdsl.prims.Signature` and a list of Python argument tuples:
+
+1. the reference function runs on each tuple; an exception means ``ok = False``;
+2. the arguments are converted to padded JAX values and stacked into one batch;
+3. the JAX implementation runs under ``jax.jit(jax.vmap(impl))`` on the whole batch and
+   under plain ``jax.jit(impl)`` on the first few cases;
+4. per case, with ``fits`` meaning the reference result fits the capacity:
+   * reference raised      → JAX ``ok`` False and ``overflow`` False;
+   * reference ok, fits    → JAX ``ok`` True, ``overflow`` False, equal values;
+   * reference ok, no fit  → JAX ``overflow`` True.
+
+Cases whose *arguments* do not fit the capacity are skipped (they cannot be built).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from typing import Any, Callable, Sequence
+
+import chex
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from jaxdsl import reference
+from jaxdsl.prims import Signature
+from jaxdsl.values import Capacity, from_python, to_python
+
+DEFAULT_CAPACITY = Capacity()
+_NOT_SET = object()
+
+
+def run_reference(fn: Callable, args: tuple) -> tuple[bool, Any]:
+    """Call a reference primitive; returns ``(ok, value)`` with ``ok`` False if it raised."""
+    try:
+        return True, fn(*args)
+    except Exception:  # noqa: BLE001 - any raise is "not ok" (spec: errors are data)
+        return False, None
+
+
+def _bind_caps(impl: Callable, capacity: Capacity) -> Callable:
+    if "caps" in inspect.signature(impl).parameters:
+        return functools.partial(impl, caps=capacity)
+    return impl
+
+
+def _stack(values: list) -> Any:
+    return jax.tree_util.tree_map(lambda *xs: np.stack([np.asarray(x) for x in xs]), *values)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Python ``==``, as the DSL's own ``equality`` (``True == 1``); ``None`` only equals ``None``."""
+    return (a is None) == (b is None) and a == b
+
+
+def check_equivalence(
+    name: str,
+    signature: Signature,
+    cases: Sequence[tuple],
+    capacity: Capacity = DEFAULT_CAPACITY,
+    unbatched: int = 3,
+    min_cases: int = 1,
+) -> dict:
+    """Assert that ``signature.impl`` agrees with ``reference.PRIMITIVES[name]`` on ``cases``.
+
+    Args:
+      name: arc-dsl primitive name.
+      signature: the JAX implementation and its static types.
+      cases: Python argument tuples, one per case.
+      capacity: capacities used to build the JAX arguments.
+      unbatched: how many cases also run through ``jax.jit`` without ``vmap``.
+      min_cases: fail if fewer cases than this could be built.
+
+    Returns:
+      counts ``{"cases", "ref_raised", "overflow"}`` so that tests can assert that the
+      interesting regions (raising inputs, overflowing results) were really exercised.
+
+    Raises:
+      AssertionError naming the primitive, signature and the first failing case.
+    """
+    ref_fn = reference.PRIMITIVES[name]
+    impl = _bind_caps(signature.impl, capacity)
+    built, kept = [], []
+    for args in cases:
+        if len(args) != len(signature.params):
+            raise ValueError(f"{name}: case {args!r} has the wrong arity for {signature.params}")
+        converted, fits = [], True
+        for ptype, arg in zip(signature.params, args):
+            value, overflow = from_python(ptype, arg, capacity)
+            fits &= not overflow
+            converted.append(value)
+        if fits:
+            built.append(tuple(converted))
+            kept.append(args)
+    assert len(kept) >= min_cases, f"{name}{signature.params}: only {len(kept)} usable cases"
+
+    batch = _stack([list(c) for c in built])
+    values, oks, overflows = jax.jit(jax.vmap(impl))(*batch)
+    values = jax.device_get(values)
+    oks, overflows = np.asarray(oks), np.asarray(overflows)
+    chex.assert_shape(oks, (len(kept),))
+    chex.assert_shape(overflows, (len(kept),))
+
+    counts = {"cases": len(kept), "ref_raised": 0, "overflow": 0}
+    for k, args in enumerate(kept):
+        ref_ok, ref_value = run_reference(ref_fn, args)
+        where = f"{name}{signature.params} on case {k}: args={_short(args)}"
+        if not ref_ok:
+            counts["ref_raised"] += 1
+            assert not oks[k] and not overflows[k], (
+                f"{where}: reference raises but JAX gave ok={oks[k]} overflow={overflows[k]}")
+            continue
+        _, ref_overflow = from_python(signature.result, ref_value, capacity)
+        if ref_overflow:
+            counts["overflow"] += 1
+            assert overflows[k], f"{where}: result {_short(ref_value)} does not fit but no overflow"
+            continue
+        assert oks[k] and not overflows[k], (
+            f"{where}: reference ok ({_short(ref_value)}) but JAX ok={oks[k]} overflow={overflows[k]}")
+        got = to_python(signature.result, values, index=k)
+        assert _same(got, ref_value), f"{where}: JAX {_short(got)} != reference {_short(ref_value)}"
+
+    single = jax.jit(impl)
+    for k in range(min(unbatched, len(kept))):
+        v, ok, ovf = single(*built[k])
+        chex.assert_trees_all_equal(
+            (jax.device_get(v), bool(ok), bool(ovf)),
+            (jax.tree_util.tree_map(lambda a: a[k], values), bool(oks[k]), bool(overflows[k])),
+        )
+    return counts
+
+
+def _short(x: Any, limit: int = 300) -> str:
+    text = repr(x)
+    return text if len(text) <= limit else text[:limit] + "…"
