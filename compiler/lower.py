@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import inspect
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -59,8 +59,10 @@ def _bind_caps(impl: Callable, caps: Capacity) -> Callable:
 
 
 def apply_op(top: TypedOp, env: dict[str, Triple], consts: dict[str, Any], caps: Capacity) -> Triple:
-    """Trace one typed op on unbatched triples in ``env`` (constants read from ``consts``);
-    returns the op's triple."""
+    """Trace one typed op on unbatched triples in ``env`` (constants read from ``consts``).
+
+    Returns ``(triple, own_overflow)``: the op's ``(value, ok, overflow)`` with its inputs'
+    flags folded in, and whether the op itself (not an input) overflowed."""
     args, in_ok, in_ovf = [], jnp.asarray(True), jnp.asarray(False)
     for ref, coercion in zip(top.op.args, top.coercions):
         if isinstance(ref, Var):
@@ -70,7 +72,7 @@ def apply_op(top: TypedOp, env: dict[str, Triple], consts: dict[str, Any], caps:
             value = consts[ref.name]
         args.append(_COERCE[coercion](value) if coercion else value)
     value, ok, ovf = _bind_caps(top.signature.impl, caps)(*args)
-    return value, ok & in_ok, ovf | in_ovf
+    return (value, ok & in_ok, ovf | in_ovf), ovf & ~in_ovf
 
 
 @dataclass(frozen=True)
@@ -136,32 +138,46 @@ class KernelCache:
 
     def __init__(self):
         self._kernels: dict[tuple, Callable] = {}
+        self._compiled: set[tuple] = set()
         self.hits = 0
         self.misses = 0
+
+    def compile_once(self, segment: Segment, caps: Capacity, *specs) -> bool:
+        """Compile ``segment``'s kernel for argument ``specs`` unless already done in this
+        process. Returns True when it compiled."""
+        kernel = self.get(segment, caps)
+        leaves = jax.tree_util.tree_leaves(specs[2:])
+        key = (segment.key, tuple((x.shape, str(x.dtype), str(getattr(x, "sharding", None))) for x in leaves))
+        if key in self._compiled:
+            return False
+        kernel.lower(*specs).compile()
+        self._compiled.add(key)
+        return True
 
     def __len__(self) -> int:
         return len(self._kernels)
 
     def get(self, segment: Segment, caps: Capacity) -> Callable:
         """The kernel for ``segment``:
-        ``kernel(anchor, consts, *live_in_triples) -> tuple(live_out_triples)``.
+        ``kernel(count, consts, *live_in_triples) -> (tuple(live_out_triples), count')``.
 
         ``consts`` (unbatched) holds the values of ``segment.consts``; every other array
-        is batched along axis 0. ``anchor`` (``bool[B]``, unused) fixes the batch size
-        for segments whose ops read only constants."""
+        is batched along axis 0. ``count`` (``int32[B]``) is the running number of op
+        results that overflowed by themselves; ``count'`` adds this segment's. It also
+        fixes the batch size for segments whose ops read only constants."""
         kernel = self._kernels.get(segment.key)
         if kernel is not None:
             self.hits += 1
             return kernel
         self.misses += 1
 
-        def body(anchor, consts, *triples):
-            del anchor
+        def body(count, consts, *triples):
             env = dict(zip(segment.live_in, triples))
             named = dict(zip(segment.consts, consts))
             for top in segment.ops:
-                env[top.op.target] = apply_op(top, env, named, caps)
-            return tuple(env[name] for name in segment.live_out)
+                env[top.op.target], own = apply_op(top, env, named, caps)
+                count = count + own.astype(jnp.int32)
+            return tuple(env[name] for name in segment.live_out), count
 
         n_in = len(segment.live_in)
         kernel = jax.jit(jax.vmap(body, in_axes=(0, None) + (0,) * n_in))
@@ -171,6 +187,22 @@ class KernelCache:
 
 DEFAULT_KERNELS = KernelCache()
 """The process-wide kernel cache used unless one is passed explicitly."""
+
+
+class Outcome(NamedTuple):
+    """What a compiled program returns for a batch (all arrays batched on axis 0).
+
+    Attributes:
+      value: the output value. ok: ``bool[B]`` no op on the output's path raised.
+      overflow: ``bool[B]`` some value on the output's path exceeded a capacity (the
+        result is unknown). op_overflows: ``int32[B]`` how many op results (anywhere in
+        the program) overflowed by themselves.
+    """
+
+    value: Any
+    ok: jax.Array
+    overflow: jax.Array
+    op_overflows: jax.Array
 
 
 class CompiledProgram:
@@ -206,11 +238,11 @@ class CompiledProgram:
     def output_type(self) -> str:
         return self.typed.output_type
 
-    def __call__(self, *inputs: Any) -> Triple:
+    def __call__(self, *inputs: Any) -> "Outcome":
         """Run on batched inputs (one pytree per parameter, leading axis = batch).
 
         Returns:
-          ``(output value, ok bool[B], overflow bool[B])``, all batched and on device.
+          an :class:`Outcome` of batched device arrays.
         """
         program = self.typed.program
         leaf = jax.tree_util.tree_leaves(inputs[0])[0]
@@ -218,30 +250,33 @@ class CompiledProgram:
         # Built on the host: a jnp constructor would compile a kernel outside the cache's view.
         true = jax.device_put(np.ones((leaf.shape[0],), np.bool_), sharding)
         false = jax.device_put(np.zeros((leaf.shape[0],), np.bool_), sharding)
+        count = jax.device_put(np.zeros((leaf.shape[0],), np.int32), sharding)
         env: dict[str, Triple] = {p: (x, true, false) for p, x in zip(program.params, inputs)}
         out = program.output
         for s, seg in enumerate(self.segments):
             kernel = self.kernels.get(seg, self.caps)
-            results = kernel(true, self._consts[s], *(env[n] for n in seg.live_in))
+            results, count = kernel(count, self._consts[s], *(env[n] for n in seg.live_in))
             env.update(zip(seg.live_out, results))
             for name in self._free_after[s]:
                 if name != out:
                     env.pop(name, None)
-        return env[out]
+        return Outcome(*env[out], count)
 
     def lower_all(self, *input_specs: Any) -> int:
         """Trace and compile every kernel ahead of time for inputs shaped like ``input_specs``
-        (``jax.ShapeDtypeStruct`` pytrees, batched). Returns the number of kernels compiled."""
+        (``jax.ShapeDtypeStruct`` pytrees, batched). Kernels already compiled for these
+        shapes in this process are skipped. Returns the number of kernels compiled."""
         program = self.typed.program
         leaf = jax.tree_util.tree_leaves(input_specs[0])[0]
-        flag = jax.ShapeDtypeStruct((leaf.shape[0],), jnp.bool_, sharding=getattr(leaf, "sharding", None))
+        sharding = getattr(leaf, "sharding", None)
+        flag = jax.ShapeDtypeStruct((leaf.shape[0],), jnp.bool_, sharding=sharding)
+        counter = jax.ShapeDtypeStruct((leaf.shape[0],), jnp.int32, sharding=sharding)
         env = {p: (x, flag, flag) for p, x in zip(program.params, input_specs)}
-        count = 0
+        compiled = 0
         for seg, consts in zip(self.segments, self._consts):
             kernel = self.kernels.get(seg, self.caps)
             args = tuple(env[n] for n in seg.live_in)
-            kernel.lower(flag, consts, *args).compile()
-            count += 1
-            outs = jax.eval_shape(kernel, flag, consts, *args)
+            compiled += self.kernels.compile_once(seg, self.caps, counter, consts, *args)
+            outs, _ = jax.eval_shape(kernel, counter, consts, *args)
             env.update(zip(seg.live_out, outs))
-        return count
+        return compiled

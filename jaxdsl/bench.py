@@ -13,6 +13,8 @@ is printed as a Markdown table and written as JSON to ``--out``.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import random
 import statistics
@@ -20,12 +22,15 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 from absl import app, flags
 
 FLAGS = flags.FLAGS
 
-flags.DEFINE_enum("mode", "compile", ["compile", "evaluate", "point"], "compile: compile time vs length; "
-                  "evaluate: throughput of both backends on --data with the shipped programs; "
+flags.DEFINE_enum("mode", "compile", ["compile", "evaluate", "prims", "memory", "point"],
+                  "compile: compile time vs length; evaluate: throughput of both backends on --data "
+                  "with the shipped programs; prims: time per sample-op of single primitives, JAX vs "
+                  "reference, on real inputs; memory: bytes per sample of each representation; "
                   "point: one (length, segment size) measurement (used internally).")
 flags.DEFINE_list("lengths", ["10", "30", "100", "300", "1000"], "Program lengths (ops) to measure.")
 flags.DEFINE_list("segment_sizes", ["1", "8", "32", "0"], "Ops per kernel to compare (0 = whole program).")
@@ -163,13 +168,117 @@ def _evaluate_table() -> list[dict]:
     return rows
 
 
+# (primitive, params, builder of Python arguments from one input grid)
+_PRIM_CASES = [
+    ("objects", ("Grid", "Boolean", "Boolean", "Boolean"), lambda g, R: (g, True, False, True)),
+    ("objects", ("Grid", "Boolean", "Boolean", "Boolean"), lambda g, R: (g, False, True, False)),
+    ("partition", ("Grid",), lambda g, R: (g,)),
+    ("fgpartition", ("Grid",), lambda g, R: (g,)),
+    ("ofcolor", ("Grid", "Integer"), lambda g, R: (g, R["mostcolor"](g))),
+    ("asobject", ("Grid",), lambda g, R: (g,)),
+    ("paint", ("Grid", "Object"), lambda g, R: (g, R["shift"](R["asobject"](g), (1, 1)))),
+    ("fill", ("Grid", "Integer", "Indices"), lambda g, R: (g, 3, R["ofcolor"](g, R["leastcolor"](g)))),
+    ("toobject", ("Indices", "Grid"), lambda g, R: (R["backdrop"](R["ofcolor"](g, R["leastcolor"](g))), g)),
+    ("shift", ("Object", "IntegerTuple"), lambda g, R: (R["asobject"](g), (2, -3))),
+    ("normalize", ("Object",), lambda g, R: (R["shift"](R["asobject"](g), (2, -3)),)),
+    ("backdrop", ("Indices",), lambda g, R: (R["ofcolor"](g, R["leastcolor"](g)),)),
+    ("box", ("Indices",), lambda g, R: (R["ofcolor"](g, R["leastcolor"](g)),)),
+    ("merge", ("Objects",), lambda g, R: (R["objects"](g, True, False, True),)),
+    ("sizefilter", ("Objects", "Integer"), lambda g, R: (R["objects"](g, True, False, True), 1)),
+    ("colorfilter", ("Objects", "Integer"), lambda g, R: (R["objects"](g, True, False, True), R["leastcolor"](g))),
+    ("rot90", ("Grid",), lambda g, R: (g,)),
+    ("replace", ("Grid", "Integer", "Integer"), lambda g, R: (g, R["mostcolor"](g), 0)),
+]
+
+
+def _prims_table() -> list[dict]:
+    """Median time per sample-op of single primitives: one jit(vmap) kernel over a
+    micro-batch of real inputs vs the reference called on each input."""
+    import jax
+
+    from jaxdsl import data as data_mod
+    from jaxdsl import prims, reference
+    from jaxdsl.values import Capacity, from_python
+
+    caps = Capacity()
+    R = reference.PRIMITIVES
+    grids = [s.input for s in data_mod.samples(data_mod.load_tasks(FLAGS.data))][: FLAGS.batch_size]
+    rows = []
+    for name, params, build in _PRIM_CASES:
+        sig = next((s for s in prims.REGISTRY.get(name, ()) if s.params == params), None)
+        if sig is None:
+            rows.append({"primitive": name, "params": params, "error": "no JAX signature"})
+            continue
+        cases = []
+        for g in grids:
+            try:
+                cases.append(build(g, R))
+            except Exception:  # noqa: BLE001 - inputs the builder cannot use are skipped
+                continue
+        built = []
+        for args in cases:
+            vals = [from_python(t, a, caps) for t, a in zip(params, args)]
+            if not any(o for _, o in vals):
+                built.append(tuple(v for v, _ in vals))
+        batch = jax.tree_util.tree_map(lambda *xs: np.stack(xs), *built)
+        impl = sig.impl
+        if "caps" in inspect.signature(impl).parameters:
+            impl = functools.partial(impl, caps=caps)
+        kernel = jax.jit(jax.vmap(impl))
+        batch = jax.device_put(batch)
+        jax.block_until_ready(kernel(*batch))
+        times = []
+        for _ in range(FLAGS.repeats):
+            t0 = time.perf_counter()
+            jax.block_until_ready(kernel(*batch))
+            times.append(time.perf_counter() - t0)
+        jax_us = statistics.median(times) / len(built) * 1e6
+        ref_times = []
+        for _ in range(max(1, FLAGS.repeats // 2)):
+            t0 = time.perf_counter()
+            for args in cases[: len(built)]:
+                try:
+                    R[name](*args)
+                except Exception:  # noqa: BLE001 - raising calls are timed too
+                    pass
+            ref_times.append(time.perf_counter() - t0)
+        ref_us = statistics.median(ref_times) / len(built) * 1e6
+        row = {"primitive": name, "params": list(params), "samples": len(built), "jax_us_per_sample_op":
+               round(jax_us, 3), "reference_us_per_sample_op": round(ref_us, 2), "speedup": round(ref_us / jax_us, 1)}
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    return rows
+
+
+def _memory_table() -> list[dict]:
+    """Bytes per sample of one value of each DSL type at the default capacities."""
+    import jax
+
+    from jaxdsl.values import Capacity, from_python
+
+    caps = Capacity()
+    examples = {"Grid": ((0,),), "Integer": 0, "Boolean": True, "IntegerTuple": (0, 0), "Cell": (0, (0, 0)),
+                "Indices": frozenset(), "Object": frozenset(), "IntegerSet": frozenset(), "Tuple[Integer]": (),
+                "Tuple[IntegerTuple]": (), "Objects": frozenset(), "IndicesSet": frozenset(),
+                "Tuple[Object]": (), "Tuple[Grid]": ()}
+    rows = []
+    for t, v in examples.items():
+        value, _ = from_python(t, v, caps)
+        nbytes = sum(np.asarray(x).nbytes for x in jax.tree_util.tree_leaves(value))
+        rows.append({"type": t, "bytes_per_sample": int(nbytes),
+                     "shapes": [list(np.asarray(x).shape) for x in jax.tree_util.tree_leaves(value)]})
+        print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
 def main(argv):
     del argv
     if FLAGS.mode == "point":
         print(json.dumps(measure_point(FLAGS.length, FLAGS.segment, FLAGS.seed, FLAGS.batch_size, FLAGS.data,
                                        FLAGS.repeats)))
         return 0
-    rows = _compile_table() if FLAGS.mode == "compile" else _evaluate_table()
+    rows = {"compile": _compile_table, "evaluate": _evaluate_table, "prims": _prims_table,
+            "memory": _memory_table}[FLAGS.mode]()
     if FLAGS.mode == "compile":
         print(_markdown(rows))
     if FLAGS.out:

@@ -53,7 +53,6 @@ def main(argv):
         compiled = runner.compile_programs(programs, config)
         batch, _, spec = runner.batch_layout(config, FLAGS.devices)
     except (ProgramError, ConfigError, runner.DeviceError) as exc:
-        logging.error("%s", exc)
         print(f"error: {exc}", file=sys.stderr)
         return 2
     H, W = config.capacity.grid

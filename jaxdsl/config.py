@@ -21,8 +21,12 @@ from pathlib import Path
 
 from jaxdsl.values import Capacity
 
-DEFAULTS = {"grid": [30, 30], "patch": 1024, "tuple": 64, "objects": 64, "object_cells": 2048,
+DEFAULTS = {"grid": [30, 30], "patch": 256, "tuple": 64, "objects": 64, "object_cells": 1024,
             "grids": 32, "batch_size": 2048, "segment_size": 1}
+"""Run defaults, chosen by measurement (docs/design.md, "Capacities"): smaller than the
+generous :class:`jaxdsl.values.Capacity` defaults the equivalence tests use, because on the
+ARC-AGI-1 mega-batch the larger patches cost 2.6× the run time to avoid overflows that the
+reference fallback resolves in seconds."""
 _CAPACITY_KEYS = ("patch", "tuple", "objects", "object_cells", "grids")
 
 

@@ -89,7 +89,6 @@ def main(argv):
             result = runner.run_jax(programs, batch, config, FLAGS.devices, progress, FLAGS.fallback)
             result.cache_state = f"{monitor.state()}: {monitor.hits} hits, {monitor.misses} misses in {cache_dir}"
     except (ProgramError, DataError, ConfigError, runner.DeviceError) as exc:
-        logging.error("%s", exc)
         print(f"error: {exc}", file=sys.stderr)
         return 2
     summary = report.write_all(result, FLAGS.out, data_name)

@@ -110,6 +110,7 @@ def summary_json(result: RunResult, data_name: str, solved: list[str], extra: di
         "overflow_pairs": int(sum(int(np.sum(r.jax_overflow)) for r in result.runs
                                   if r.jax_overflow is not None)),
         "overflow_unresolved": int(sum(int(np.sum(r.overflow)) for r in result.runs)),
+        "overflow_op_results": int(sum(r.op_overflows for r in result.runs)),
         "fallback_s": round(result.fallback_s, 3),
         "per_program": {r.name: {"ok": int(np.sum(r.ok)), "match": int(np.sum(r.match)),
                                  "overflow": int(np.sum(r.jax_overflow if r.jax_overflow is not None
@@ -144,7 +145,8 @@ def format_summary(summary: dict, out_dir: str | Path) -> str:
                  f"{summary['samples_per_s'] or 0:,.0f} samples/s (all programs per sample)")
     if summary["backend"] == "jax":
         unresolved = summary["overflow_unresolved"]
-        lines.append(f"overflowed pairs: {summary['overflow_pairs']} of {summary['programs'] * summary['samples']} "
+        lines.append(f"overflowed op results: {summary['overflow_op_results']}; "
+                     f"overflowed pairs: {summary['overflow_pairs']} of {summary['programs'] * summary['samples']} "
                      + (f"({unresolved} left marked overflow: --nofallback)" if unresolved else
                         f"(all re-run exactly by the reference in {summary['fallback_s']:.2f} s)"))
     lines.append("")

@@ -69,6 +69,7 @@ class ProgramRun:
       outputs: sample index → output (arc-dsl value) for test samples that are ok.
       jax_overflow: bool[N] the JAX result overflowed (before any fallback); None for
         the reference backend.
+      op_overflows: op results (over all samples) that overflowed by themselves.
     """
 
     name: str
@@ -77,6 +78,7 @@ class ProgramRun:
     match: np.ndarray
     outputs: dict[int, object] = field(default_factory=dict)
     jax_overflow: np.ndarray | None = None
+    op_overflows: int = 0
 
 
 @dataclass
@@ -218,13 +220,15 @@ def run_jax(programs: Sequence[Program], samples: Sequence[Sample], config: Conf
     ovfs = {cp.name: np.zeros(total, bool) for cp in compiled}
     matches = {cp.name: np.zeros(total, bool) for cp in compiled}
     outs: dict[str, dict[int, object]] = {cp.name: {} for cp in compiled}
+    op_overflows = {cp.name: 0 for cp in compiled}
     t0 = time.perf_counter()
     for b in range(n_batches):
         rows = slice(b * batch, (b + 1) * batch)
         x = jax.device_put(jax.tree_util.tree_map(lambda a: a[rows], inputs), sharding)
         for cp in compiled:
-            value, ok, ovf = jax.device_get(cp(x))
+            value, ok, ovf, op_ovf = jax.device_get(cp(x))
             oks[cp.name][rows], ovfs[cp.name][rows] = ok, ovf
+            op_overflows[cp.name] += int(np.sum(op_ovf[: max(0, min(batch, n - rows.start))]))
             if cp.output_type == "Grid":
                 same = (value.h == expected.h[rows]) & (value.w == expected.w[rows]) \
                     & np.all(value.cells == expected.cells[rows], axis=(1, 2))
@@ -242,7 +246,8 @@ def run_jax(programs: Sequence[Program], samples: Sequence[Sample], config: Conf
     for cp in compiled:
         ovf = ovfs[cp.name][:n]
         ok = oks[cp.name][:n] & ~ovf
-        runs.append(ProgramRun(cp.name, ok, ovf.copy(), matches[cp.name][:n], outs[cp.name], ovf.copy()))
+        runs.append(ProgramRun(cp.name, ok, ovf.copy(), matches[cp.name][:n], outs[cp.name], ovf.copy(),
+                               op_overflows[cp.name]))
     result = RunResult(list(programs), list(samples), runs, "jax", devices, compile_s, run_s,
                        kernels=kernels)
     if fallback:

@@ -295,3 +295,7 @@ class Capacity(NamedTuple):
     objects: int = 64
     object_cells: int = 2048
     grids: int = 32
+
+
+# The container types register their converters here (imported last: it imports this module).
+from jaxdsl import containers as _containers  # noqa: E402,F401

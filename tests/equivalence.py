@@ -6,7 +6,8 @@ For one :class:`jaxdsl.prims.Signature` and a list of Python argument tuples:
 2. the arguments are converted to padded JAX values and stacked into one batch;
 3. the JAX implementation runs under ``jax.jit(jax.vmap(impl))`` on the whole batch and
    under plain ``jax.jit(impl)`` on the first few cases;
-4. per case, with ``fits`` meaning the reference result fits the capacity:
+4. per case, with ``fits`` meaning the reference result fits the capacity (container
+   results must also keep the canonical layout of :mod:`jaxdsl.containers`):
    * reference raised      → JAX ``ok`` False and ``overflow`` False;
    * reference ok, fits    → JAX ``ok`` True, ``overflow`` False, equal values;
    * reference ok, no fit  → JAX ``overflow`` True.
@@ -25,7 +26,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxdsl import reference
+from jaxdsl import containers, reference
 from jaxdsl.prims import Signature
 from jaxdsl.values import Capacity, from_python, to_python
 
@@ -122,6 +123,8 @@ def check_equivalence(
             f"{where}: reference ok ({_short(ref_value)}) but JAX ok={oks[k]} overflow={overflows[k]}")
         got = to_python(signature.result, values, index=k)
         assert _same(got, ref_value), f"{where}: JAX {_short(got)} != reference {_short(ref_value)}"
+        layout_error = _layout_error(signature.result, jax.tree_util.tree_map(lambda a: np.asarray(a)[k], values))
+        assert layout_error is None, f"{where}: {layout_error}"
 
     single = jax.jit(impl)
     for k in range(min(unbatched, len(kept))):
@@ -131,6 +134,44 @@ def check_equivalence(
             (jax.tree_util.tree_map(lambda a: a[k], values), bool(oks[k]), bool(overflows[k])),
         )
     return counts
+
+
+def _layout_error(dsl_type: str, value: Any) -> str | None:
+    """Check the container invariants of :mod:`jaxdsl.containers` on one host value.
+
+    Frozensets: rows ``< n`` strictly ascending (canonical order, no duplicates). All row
+    containers: rows ``≥ n`` zero. Grouped: inner sets contiguous in order, each in canonical
+    order, padding rows zero with ``group == K``, ``sizes`` consistent, and for frozensets of
+    sets the inner sets strictly ascending. Returns a description of the first violation.
+    """
+    if dsl_type in containers.ELEMS_TYPES:
+        data, n = np.asarray(value.data), int(value.n)
+        if np.any(data[n:] != 0):
+            return "padding rows are not zero"
+        rows = [tuple(r) for r in data[:n]]
+        if dsl_type in containers.FROZEN and any(a >= b for a, b in zip(rows, rows[1:])):
+            return "frozenset rows are not strictly ascending (canonical order)"
+        return None
+    if dsl_type in containers.GROUPED_TYPES:
+        data, group, n, sizes = (np.asarray(value.data), np.asarray(value.group), int(value.n),
+                                 np.asarray(value.sizes))
+        K = sizes.shape[0]
+        total = int(sizes[:n].sum())
+        if np.any(sizes[n:] != 0):
+            return "sizes beyond n are not zero"
+        expected_group = np.repeat(np.arange(n), sizes[:n])
+        if not np.array_equal(group[:total], expected_group) or np.any(group[total:] != K):
+            return "group indices are not contiguous and in order"
+        if np.any(data[total:] != 0):
+            return "padding rows are not zero"
+        starts = np.cumsum(sizes[:n]) - sizes[:n]
+        groups = [tuple(tuple(r) for r in data[a:a + b]) for a, b in zip(starts, sizes[:n])]
+        for g in groups:
+            if any(a >= b for a, b in zip(g, g[1:])):
+                return "an inner set's rows are not strictly ascending"
+        if dsl_type in containers.FROZEN and any(a >= b for a, b in zip(groups, groups[1:])):
+            return "inner sets are not strictly ascending (canonical order)"
+    return None
 
 
 def _short(x: Any, limit: int = 300) -> str:

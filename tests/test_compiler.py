@@ -93,7 +93,7 @@ def test_lowering_matches_reference_at_every_granularity(k, segment_size):
     grids = list(arc1_grids()[::97]) + [((1,),), ((1, 2, 3),), tuple(tuple(range(10)) * 3 for _ in range(30))]
     batch, _ = runner.stack_grids(grids, caps.grid, len(grids))
     cp = CompiledProgram(infer(program), caps, segment_size, KernelCache())
-    value, ok, ovf = jax.device_get(cp(jax.tree_util.tree_map(jax.numpy.asarray, batch)))
+    value, ok, ovf, _ = jax.device_get(cp(jax.tree_util.tree_map(jax.numpy.asarray, batch)))
     for i, g in enumerate(grids):
         ref = run_program(program, g)
         if ovf[i]:  # result unknown: an intermediate exceeded 30×30 (the runner falls back)
@@ -122,5 +122,5 @@ def test_kernels_shared_across_programs_by_structure():
     a(batch)
     b(batch)
     assert len(kernels) == 2 and kernels.hits == 3 and kernels.misses == 2
-    value, ok, _ = b(batch)
+    value, ok, _, _ = b(batch)
     assert grid_from_numpy(np.asarray(value.cells[0]), value.h[0], value.w[0]) == ((2, 1),)

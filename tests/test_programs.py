@@ -1,12 +1,13 @@
 """The solver programs of ``jaxdsl/programs/``: they parse, and the reference DSL solves
 every demo and test pair of their ARC-AGI-1 task with them.
 
-* every ``*.py`` of ``jaxdsl/programs/`` and ``jaxdsl/programs/pending/`` (except
+* every ``*.py`` of ``jaxdsl/programs/`` (except
   ``_*.py`` such as ``__init__.py``) parses with :func:`compiler.parse.parse_file`;
 * each solver ``solve_<taskid>`` run by :func:`compiler.refexec.run_program` gives the
   expected output on every pair (train and test) of task ``<taskid>``;
 * ``grid_solvers.py`` holds at least 24 solvers and uses only the grid/integer slice of
-  primitives; ``pending/object_solvers.py`` holds at least 30 solvers.
+  primitives; ``object_solvers.py`` holds at least 30 solvers, none higher-order, and
+  the shipped set has at least 50 solvers, all of which compile for the JAX backend.
 """
 
 from __future__ import annotations
@@ -21,9 +22,7 @@ from compiler.parse import parse_file
 from compiler.refexec import run_program
 
 PROGRAMS_DIR = Path(__file__).resolve().parent.parent / "jaxdsl" / "programs"
-PROGRAM_FILES = sorted(
-    p for d in (PROGRAMS_DIR, PROGRAMS_DIR / "pending") if d.is_dir()
-    for p in d.glob("*.py") if not p.name.startswith("_"))
+PROGRAM_FILES = sorted(p for p in PROGRAMS_DIR.glob("*.py") if not p.name.startswith("_"))
 
 # The primitives the JAX engine implements for grids, integers, booleans and pairs.
 GRID_SLICE = frozenset("""
@@ -79,7 +78,7 @@ def _solver_params():
 def test_program_files_exist():
     names = {_rel(p) for p in PROGRAM_FILES}
     assert "grid_solvers.py" in names
-    assert str(Path("pending") / "object_solvers.py") in names
+    assert "object_solvers.py" in names
 
 
 @pytest.mark.parametrize("path", PROGRAM_FILES, ids=_rel)
@@ -112,8 +111,19 @@ def test_grid_solvers_use_only_the_grid_slice():
 
 
 def test_object_solvers_count():
-    programs = _parsed(PROGRAMS_DIR / "pending" / "object_solvers.py")
+    programs = _parsed(PROGRAMS_DIR / "object_solvers.py")
     assert len(programs) >= 30
     assert len({p.task_id for p in programs}) == len(programs)
     grid_ids = {p.task_id for p in _parsed(PROGRAMS_DIR / "grid_solvers.py")}
     assert not grid_ids & {p.task_id for p in programs}, "object solvers must be for other tasks"
+
+
+def test_shipped_set_compiles_for_jax_and_avoids_higher_order():
+    from compiler.infer import infer
+    from jaxdsl import reference, runner
+
+    programs = runner.load_programs(runner.shipped_program_files())
+    assert len(programs) >= 50
+    for program in programs:
+        assert not program.primitives() & reference.HIGHER_ORDER, program.name
+        infer(program)  # raises if any op has no JAX implementation

@@ -63,6 +63,7 @@ def test_fallback_resolves_overflow_exactly(fast_tasks):
     ref = runner.run_reference([program], batch)
     (e,), (m,), (r,) = exact.runs, marked.runs, ref.runs
     assert m.overflow.any() and not e.overflow.any()
+    assert m.op_overflows == int(m.overflow.sum())  # upscale overflows; its dependents inherit
     assert (e.jax_overflow == m.overflow).all()
     assert (e.ok == r.ok).all() and (e.match == r.match).all()
     assert not (m.ok & m.overflow).any() and not (m.match & m.overflow).any()
@@ -79,17 +80,21 @@ def test_submission_picks_demo_matching_programs():
     assert submission["68b16354"] == [{"attempt_1": expected, "attempt_2": expected}]
 
 
+SMALL_PROGRAMS = ["--programs", "tests/data/mirrors.py", "--programs", "tests/data/overflowing.py",
+                  "--programs", "tests/data/objects.py"]
+
+
 def test_cli_devices_4_equals_devices_1_and_cache_warms(tmp_path):
     tasks = ",".join(FAST_TASKS)
-    one = evaluate(tmp_path / "d1", "--tasks", tasks, "--batch_size", "64")
+    one = evaluate(tmp_path / "d1", "--tasks", tasks, "--batch_size", "64", *SMALL_PROGRAMS)
     assert one.returncode == 0, one.stderr
-    four = evaluate(tmp_path / "d4", "--tasks", tasks, "--batch_size", "64", "--devices", "4")
+    four = evaluate(tmp_path / "d4", "--tasks", tasks, "--batch_size", "64", "--devices", "4", *SMALL_PROGRAMS)
     assert four.returncode == 0, four.stderr
     assert "on 4 device(s)" in four.stdout and "tasks solved" in four.stdout
     r1 = json.loads((tmp_path / "d1" / "results.json").read_text())
     r4 = json.loads((tmp_path / "d4" / "results.json").read_text())
     assert r1 == r4
-    again = evaluate(tmp_path / "d1", "--tasks", tasks, "--batch_size", "64")
+    again = evaluate(tmp_path / "d1", "--tasks", tasks, "--batch_size", "64", *SMALL_PROGRAMS)
     assert "persistent cache warm" in again.stdout, again.stdout
     sub = json.loads((tmp_path / "d1" / "submission.json").read_text())
     assert set(sub) == set(FAST_TASKS)
@@ -109,7 +114,7 @@ def test_compile_then_evaluate_starts_warm(tmp_path):
 
 @pytest.mark.parametrize("args,message", [
     (["--programs", "tests/data/bad_program.py"], "tests/data/bad_program.py:5: unknown name 'frobnicate'"),
-    (["--programs", "tests/data/needs_objects.py"], "primitives not yet available in JAX"),
+    (["--programs", "tests/data/needs_higher_order.py"], "primitives not yet available in JAX"),
     (["--data", "arc9"], "unknown dataset 'arc9'"),
     (["--tasks", "nope0000"], "unknown task id"),
     (["--devices", "2", "--programs", "tests/data/mirrors.py", "--tasks", "68b16354",
@@ -122,7 +127,7 @@ def test_cli_errors_are_clear(tmp_path, args, message):
 
 
 def test_skip_unsupported_runs_the_rest(tmp_path):
-    proc = evaluate(tmp_path, "--programs", "tests/data/needs_objects.py", "--programs", "tests/data/mirrors.py",
+    proc = evaluate(tmp_path, "--programs", "tests/data/needs_higher_order.py", "--programs", "tests/data/mirrors.py",
                     "--tasks", "68b16354", "--skip_unsupported")
     assert proc.returncode == 0, proc.stderr
     assert "warning: skipping" in proc.stderr and "tasks solved: 1/1" in proc.stdout

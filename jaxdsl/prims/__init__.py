@@ -37,7 +37,7 @@ class Signature(NamedTuple):
     impl: Callable
 
 
-FAMILIES = ("numeric", "measures", "grids")
+FAMILIES = ("numeric", "measures", "grids", "geometry", "patches", "painting", "segmentation", "sets")
 """Family modules merged into :data:`REGISTRY`, in order."""
 
 

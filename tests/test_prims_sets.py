@@ -1,0 +1,637 @@
+"""Equivalence of the container JAX primitives (``jaxdsl.prims.sets``) with the reference.
+
+Argument pools are built from the real ARC-AGI-1 fixtures of ``conftest.py``: ``grids``,
+``object_sets`` (Objects from ``objects`` / ``partition`` / ``fgpartition``), ``objects_``
+(single Objects, shifted to negative and far coordinates, normalized) and ``indices``.
+Every other container type is derived from them with the reference DSL: IntegerSets are
+palettes and object sizes, Tuple[Integer] are grid rows / columns, Tuple[IntegerTuple]
+and Tuple[Cell] are ``totuple`` of patches, IndicesSets are ``toindices`` of every
+object of a set, Tuple[Grid] are ``hsplit`` / ``vsplit`` pieces, and so on. Hand-made
+edge values are appended to every pool: empty containers, singletons, duplicates and
+tie patterns in tuples, inner sets that agree on their first 32+ rows (the exact group
+order), empty inner sets, and values large enough to overflow every capacity when
+combined, merged, inserted into or repeated.
+
+Binary cases pair each value with (a) the next value of the pool, (b) itself, (c) a
+*related* value (half of its elements plus a few foreign ones, or a shifted copy) so that
+intersections and differences are neither always empty nor always total, and (d) empty
+containers. Element arguments are members of the container (first, middle, last) or
+foreign elements.
+
+``CASES`` maps ``(name, params)`` to a function ``pools -> [args, ...]`` (``pools`` from
+:func:`build_pools`). The default test samples the fixtures (``DEFAULT_LIMIT`` values of
+each) and runs the batched comparison only (one compile per signature); the ``slow``
+sweep uses every fixture value, in chunks, and adds the harness' unbatched checks.
+``test_output_invariants`` checks the padding / canonical-order invariants of
+:mod:`jaxdsl.containers` on the raw JAX outputs (which the equivalence harness, comparing
+Python values, cannot see).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from typing import Callable
+
+import jax
+import numpy as np
+import pytest
+
+from jaxdsl.prims.sets import (AS_TUPLE, CONTAINERS, ELEMENT, FROZEN_ELEMS, FROZEN_GROUPED, SIGNATURES,
+                               TUPLE_ELEMS, TUPLE_GROUPED)
+from jaxdsl.reference import PRIMITIVES as P
+from jaxdsl.reference._base import canon
+from jaxdsl.values import Capacity, from_python
+from tests.equivalence import check_equivalence
+
+INT, BOOL, TUP, CELL, GRID = "Integer", "Boolean", "IntegerTuple", "Cell", "Grid"
+IDX, OBJ, ISET = "Indices", "Object", "IntegerSet"
+TI, TB, TT, TC = "Tuple[Integer]", "Tuple[Boolean]", "Tuple[IntegerTuple]", "Tuple[Cell]"
+OBJS, ISETS, TO, TX, TG = "Objects", "IndicesSet", "Tuple[Object]", "Tuple[Indices]", "Tuple[Grid]"
+
+DEFAULT_LIMIT = 24
+"""Fixture values sampled per pool in the default (fast) test."""
+
+SLOW_CHUNK = {"Grouped": 800, "Elems": 4000}
+"""Cases per ``check_equivalence`` call in the slow sweep (bounds the vmapped memory:
+Grouped comparisons hold ``[M, K]`` intermediates per case)."""
+
+SWEEP = "_sweep"
+"""Key of the pools flag that is True in the exhaustive sweep (fewer variants per value)."""
+
+
+# ============================================================================ edge values
+
+def _grid(h, w, f):
+    return tuple(tuple(f(i, j) for j in range(w)) for i in range(h))
+
+
+NOISE = _grid(30, 30, lambda i, j: (i * 7 + j * 3 + (i * j) % 5) % 10)
+NOISE_OBJ = P["asobject"](NOISE)                                   # 900 cells
+BIG_OBJ = NOISE_OBJ | P["shift"](frozenset(c for c in NOISE_OBJ if c[1][0] < 20), (30, 0))  # 1500
+BIG_IDX = P["toindices"](BIG_OBJ)
+FAR_IDX = P["shift"](P["toindices"](NOISE_OBJ), (30, 0))            # disjoint from NOISE's 900
+OBJ_1024 = NOISE_OBJ | frozenset(sorted(P["shift"](NOISE_OBJ, (30, 0)))[:124])   # exactly full
+IDX_1024 = P["toindices"](OBJ_1024)
+
+# inner sets that agree on their first 35 rows (exact order beyond a 32-row horizon)
+LONG_A = frozenset((1, (0, j)) for j in range(40))
+LONG_B = (LONG_A - {(1, (0, 39))}) | {(1, (0, 45))}
+LONG_PREFIX = frozenset((1, (0, j)) for j in range(35))
+SINGLES_A = frozenset(frozenset({(1, (i, 0))}) for i in range(50))
+SINGLES_B = frozenset(frozenset({(2, (i, 1))}) for i in range(50))
+SIXTY_FOUR = frozenset(frozenset({(3, (i, 2))}) for i in range(64))
+
+EDGE = {
+    GRID: ((), ((),), ((), ()), ((5,),), ((1, 2, 3),), ((1,), (2,), (3,)), ((1, 2), (3, 4)),
+           ((0, 1, 2, 3, 4),), ((0,), (1,), (2,), (3,), (4,), (5,), (6,)), NOISE,
+           ((7, 7), (7, 7))),
+    OBJ: (frozenset(), frozenset({(3, (0, 0))}), frozenset({(1, (2, 2)), (4, (2, 2))}),
+          frozenset({(5, (-40, -3)), (5, (-40, -2)), (6, (-39, -3))}), LONG_A, LONG_B,
+          LONG_PREFIX, NOISE_OBJ),
+    IDX: (frozenset(), frozenset({(0, 0)}), frozenset({(-1, -1), (-5, 3)}),
+          P["toindices"](LONG_A), P["toindices"](NOISE_OBJ), FAR_IDX,
+          frozenset((i, i) for i in range(30))),
+    ISET: (frozenset(), frozenset({0}), frozenset({-5, 3, 100}), frozenset(range(40)),
+           frozenset(range(100, 140)), frozenset(range(64)), frozenset({True, 7})),
+    TI: ((), (1,), (3, 1, 3, 2, 1), (1, 8, 8, 1), (3, 3, 1, 2), (5,) * 40, (2,) * 40,
+         tuple(range(64)), (0, -1, -1, 0, 2**20), (True, 1, 2)),
+    TB: ((), (True,), (False,), (True, False, False, True), (True,) * 40, (False,) * 30),
+    TT: ((), ((0, 0),), ((1, 2), (1, 2), (-3, 4)), ((5, 5), (0, 0), (5, 5)),
+         tuple(P["totuple"](P["toindices"](NOISE_OBJ)))),
+    TC: ((), ((1, (0, 0)),), ((2, (1, 1)), (2, (1, 1)), (0, (0, 0))), tuple(P["totuple"](NOISE_OBJ))),
+    OBJS: (frozenset(), frozenset({frozenset()}), frozenset({LONG_A, LONG_B, LONG_PREFIX}),
+           frozenset({LONG_A}), frozenset({LONG_PREFIX, frozenset()}), SINGLES_A, SINGLES_B,
+           SIXTY_FOUR, frozenset({BIG_OBJ}),
+           frozenset({NOISE_OBJ, P["shift"](NOISE_OBJ, (30, 0))})),
+    TG: ((), (((1,),),), (((1, 2),), ((1, 2),), ((3, 4),)), (((1,),), ((1, 2),)),
+         ((), ((),), ()), (NOISE, NOISE), tuple(((k,),) for k in range(20))),
+}
+"""Hand-made values appended to each pool (see the module docstring)."""
+
+
+def _to_indices_set(objs):
+    return frozenset(P["toindices"](o) for o in objs)
+
+
+def _to_idx_tuple(objs):
+    return tuple(P["toindices"](o) for o in objs)
+
+
+EDGE[ISETS] = tuple(_to_indices_set(o) for o in EDGE[OBJS])
+EDGE[TO] = ((), (frozenset(),), (LONG_A, LONG_B, LONG_A, LONG_PREFIX),
+            (frozenset({(1, (0, 0))}),) * 3, tuple(canon(SINGLES_A))[:40],
+            tuple(canon(SINGLES_B))[:40], (BIG_OBJ,), (NOISE_OBJ, P["shift"](NOISE_OBJ, (30, 0))))
+EDGE[TX] = tuple(_to_idx_tuple(t) for t in EDGE[TO])
+
+ELEMENT_EDGE = {
+    INT: (0, 1, 2, 5, 7, 9, -1, 100, True),
+    BOOL: (True, False),
+    TUP: ((0, 0), (1, 2), (-1, -1), (29, 29), (0, 45)),
+    CELL: ((1, (0, 0)), (3, (0, 0)), (5, (-40, -3)), (1, (0, 39))),
+}
+
+
+# ================================================================================ pools
+
+
+def _sample(values, limit):
+    """Evenly spaced sample of ``limit`` values (all of them when ``limit`` is None)."""
+    values = tuple(values)
+    if limit is None or len(values) <= limit:
+        return values
+    step = len(values) / limit
+    return tuple(values[int(k * step)] for k in range(limit))
+
+
+def _dedupe(values):
+    seen, out = set(), []
+    for v in values:
+        if v not in seen:
+            seen.add(v)
+            out.append(v)
+    return tuple(out)
+
+
+def _columns(g):
+    return tuple(r[0] for r in g) if g and g[0] else ()
+
+
+@functools.lru_cache(maxsize=None)
+def build_pools(grids, object_sets, objects, indices, limit):
+    """Argument pools (DSL type → tuple of reference values) from the fixtures, sampled to
+    ``limit`` values per fixture (None: every value), plus the edge values."""
+    gs = _sample(grids, limit)
+    sets = _sample(object_sets, limit)
+    objs = _sample(objects, limit)
+    idxs = _sample(indices, limit)
+    pools = {
+        GRID: gs,
+        OBJ: objs,
+        IDX: idxs,
+        OBJS: sets,
+        ISETS: tuple(_to_indices_set(s) for s in sets),
+        ISET: tuple(P["palette"](g) for g in gs) + tuple(frozenset(len(o) for o in s) for s in sets),
+        TI: tuple(g[0] if g else () for g in gs) + tuple(_columns(g) for g in gs[::2])
+        + tuple(tuple(len(o) for o in canon(s)) for s in sets[::2]),
+        TB: tuple(tuple(v % 2 == 0 for v in (g[-1] if g else ())) for g in gs),
+        TT: tuple(P["totuple"](i) for i in idxs) + tuple(P["totuple"](P["toindices"](o))[::-1] for o in objs[::3]),
+        TC: tuple(P["totuple"](o) for o in objs) + tuple(P["totuple"](o)[::-1] + P["totuple"](o)[:2] for o in objs[::3]),
+        TO: tuple(P["totuple"](s) for s in sets) + tuple(P["totuple"](s)[:3] * 2 for s in sets[::3]),
+        TX: tuple(_to_idx_tuple(P["totuple"](s)) for s in sets)
+        + tuple(_to_idx_tuple(P["totuple"](s)[::-1][:4] * 2) for s in sets[::3]),
+        TG: tuple(P["hsplit"](g, 2 + k % 3) for k, g in enumerate(gs) if g and g[0])
+        + tuple(P["vsplit"](g, 1 + k % 4) for k, g in enumerate(gs[::2]) if g)
+        + tuple((g, P["hmirror"](g), g) for g in gs[::5]),
+    }
+    for t in pools:
+        pools[t] = _dedupe(pools[t] + EDGE[t])
+    elements = {
+        INT: ELEMENT_EDGE[INT] + tuple(v for s in pools[ISET][:limit or None] for v in sorted(s)[:1]),
+        BOOL: ELEMENT_EDGE[BOOL],
+        TUP: ELEMENT_EDGE[TUP] + tuple(min(i) for i in idxs if i),
+        CELL: ELEMENT_EDGE[CELL] + tuple(min(o) for o in objs if o),
+    }
+    for t, v in elements.items():
+        pools[t] = _dedupe(v)
+    pools[SWEEP] = limit is None
+    return pools
+
+
+# ======================================================================== case builders
+
+
+def _pick(pool, k):
+    return pool[k % len(pool)]
+
+
+def _members(x):
+    """A few elements of the container ``x`` (first, middle and last in iteration order)."""
+    items = list(canon(x))
+    if not items:
+        return []
+    return _dedupe([items[0], items[len(items) // 2], items[-1]])
+
+
+def _related(x, y):
+    """Half of ``x``'s elements plus a few of ``y``'s, of x's container type."""
+    xs, ys = list(canon(x)), list(canon(y))
+    if isinstance(x, frozenset):
+        return frozenset(xs[::2] + ys[:3])
+    return tuple(xs[::2]) + tuple(ys[:3])
+
+
+def _convert(value, target: str):
+    """``value`` as the container type ``target`` (frozenset ↔ tuple)."""
+    if target in TUPLE_ELEMS + TUPLE_GROUPED + (TG,):
+        return tuple(canon(value))
+    return frozenset(value)
+
+
+def _shifted(x, t):
+    if t in (IDX, OBJ):
+        return P["shift"](x, (0, 1))
+    if t == ISET:
+        return frozenset(v + 1 for v in x)
+    return None
+
+
+def _unary(t):
+    return lambda pools: [(x,) for x in pools[t]]
+
+
+def _pairs(ta, tb):
+    """(a, b) cases: neighbours, self pairs, related values, empties (b converted to tb)."""
+
+    def make(pools):
+        A = pools[ta]
+        sweep = pools[SWEEP]
+        sparse = 6 if sweep else 2
+        cases = []
+        for k, x in enumerate(A):
+            y = _pick(A, k * 7 + 1)
+            if not sweep or k % 2 == 0:
+                cases.append((x, _convert(y, tb)))
+            if not sweep or k % 2 == 1:
+                cases.append((x, _convert(_related(x, y), tb)))
+            if k % sparse == 0:
+                cases.append((x, _convert(x, tb)))
+            s = _shifted(x, ta)
+            if s is not None and k % (sparse + 1) == 0:
+                cases.append((x, _convert(s, tb)))
+        empty_a, empty_b = type(A[0])(), _convert(type(A[0])(), tb)
+        cases += [(empty_a, _convert(x, tb)) for x in A[:5]] + [(x, empty_b) for x in A[:5]]
+        cases.append((empty_a, empty_b))
+        return cases
+
+    return make
+
+
+def _big_pairs(ta):
+    """Pairs whose union / concatenation overflows the capacity."""
+    big = {
+        ISET: [(frozenset(range(40)), frozenset(range(100, 140)))],
+        TI: [((5,) * 40, (2,) * 40)],
+        TB: [((True,) * 40, (False,) * 30)],
+        IDX: [(P["toindices"](NOISE_OBJ), FAR_IDX)],
+        OBJ: [(NOISE_OBJ, P["shift"](NOISE_OBJ, (30, 0)))],
+        TT: [(P["totuple"](P["toindices"](NOISE_OBJ)), P["totuple"](FAR_IDX))],
+        TC: [(P["totuple"](NOISE_OBJ), P["totuple"](NOISE_OBJ))],
+        OBJS: [(SINGLES_A, SINGLES_B), (frozenset({BIG_OBJ}), frozenset({P["shift"](BIG_OBJ, (0, 1))}))],
+        TO: [(tuple(canon(SINGLES_A))[:40], tuple(canon(SINGLES_B))[:40])],
+        TG: [(tuple(((k,),) for k in range(20)), tuple(((k,),) for k in range(20)))],
+    }
+    big[ISETS] = [(_to_indices_set(a), _to_indices_set(b)) for a, b in big[OBJS]]
+    big[TX] = [(_to_idx_tuple(a), _to_idx_tuple(b)) for a, b in big[TO]]
+    return big.get(ta, [])
+
+
+def _combine(ta, tb):
+    pairs = _pairs(ta, tb)
+    return lambda pools: pairs(pools) + [(a, _convert(b, tb)) for a, b in _big_pairs(ta)]
+
+
+def _elem_first(t):
+    """(element, container) cases: members of the container and foreign elements."""
+    te = ELEMENT[t]
+
+    def make(pools):
+        elems = pools[te]
+        cases = []
+        sweep = pools[SWEEP]
+        for k, x in enumerate(pools[t]):
+            members = _members(x)[: (k % 2 == 0) + (k % 4 == 0) if sweep else 1 + k % 3]
+            cases.extend((e, x) for e in members)
+            if not sweep or k % 2 == 1 or not members:
+                cases.append((_pick(elems, k), x))
+        return cases
+
+    return make
+
+
+def _elem_last(t):
+    """(container, element) cases for ``other``: the swapped ``_elem_first`` cases,
+    singletons holding the element itself (nothing else is left: the reference raises),
+    and for sets of sets an answer larger than ``caps.patch`` (overflow)."""
+    first = _elem_first(t)
+
+    big = {OBJS: [(frozenset({BIG_OBJ, LONG_A}), LONG_A)], TO: [((LONG_A, BIG_OBJ), LONG_A)]}
+    big[ISETS] = [(_to_indices_set(c), P["toindices"](e)) for c, e in big[OBJS]]
+    big[TX] = [(_to_idx_tuple(c), P["toindices"](e)) for c, e in big[TO]]
+
+    def make(pools):
+        kind = type(pools[t][0])
+        return [(x, e) for e, x in first(pools)] + [
+            (kind((e,)), e) for e in pools[ELEMENT[t]][:6]] + big.get(t, [])
+
+    return make
+
+
+def _insert(t):
+    first = _elem_first(t)
+    extra = {
+        OBJS: [(frozenset({(9, (9, 9))}), SIXTY_FOUR), (LONG_B, frozenset({LONG_A, LONG_PREFIX})),
+               (frozenset(), SIXTY_FOUR)],
+        IDX: [((-3, -3), IDX_1024), ((0, 0), IDX_1024)],
+        OBJ: [((1, (-3, -3)), OBJ_1024), (min(OBJ_1024), OBJ_1024)],
+        ISET: [(100, frozenset(range(64))), (5, frozenset(range(64)))],
+    }
+    extra[ISETS] = [(P["toindices"](o), _to_indices_set(s)) for o, s in extra[OBJS]]
+    return lambda pools: first(pools) + [e for e in extra.get(t, [])]
+
+
+def _big_merge(t):
+    return {
+        OBJS: [(frozenset({NOISE_OBJ, P["shift"](NOISE_OBJ, (30, 0))}),)],
+        ISETS: [(frozenset({P["toindices"](NOISE_OBJ), FAR_IDX}),)],
+        TO: [((NOISE_OBJ, P["shift"](NOISE_OBJ, (30, 0))),)],
+        TX: [((P["toindices"](NOISE_OBJ), FAR_IDX),)],
+        TG: [((NOISE, NOISE),), ((((1,),), ((1, 2),)),)],
+    }[t]
+
+
+def _merge(t):
+    return lambda pools: [(x,) for x in pools[t]] + _big_merge(t)
+
+
+NUMS = (-2, -1, 0, 1, 2, 3, 5, 40, 100, 2000, None)
+SPLITS = (1, 2, 3, 4, 5, 7, 0, -1, -3, 31, 33, 40, None)
+
+
+def _repeat(t):
+    return lambda pools: [(x, _pick(NUMS, k)) for k, x in enumerate(pools[t])] + [
+        (x, n) for x in pools[t][:3] for n in NUMS] + [(LONG_A, 60), (NOISE_OBJ, 3)] * (t == OBJ)
+
+
+def _split(pools):
+    cases = [(g, _pick(SPLITS, k)) for k, g in enumerate(pools[GRID])]
+    return cases + [(g, n) for g in EDGE[GRID] for n in SPLITS]
+
+
+def _product(ta, tb):
+    def make(pools):
+        A, B = pools[ta], pools[tb]
+        cases = [(x, _pick(B, k * 5 + 2)) for k, x in enumerate(A)]
+        big = (frozenset(range(40)), tuple(range(40)))
+        cases += [(big[ta == TI], big[tb == TI]), (A[0], type(B[0])())]
+        return cases
+
+    return make
+
+
+def _pair(ta, tb):
+    return lambda pools: [(x, _pick(pools[tb], k * 3 + 1)) for k, x in enumerate(pools[ta])] + [
+        (x, x) for x in pools[ta][:5] if ta == tb]
+
+
+def _interval(pools):
+    values = (0, 1, 2, 3, 5, 9, 10, -1, -4, 30, 100, -100, None)
+    steps = (1, 2, 3, -1, -2, -3, 0, 7, None, 2**29)
+    cases = [(a, b, s) for a in values[:10] for b in values[:10] for s in steps[:8]]
+    cases += [(None, 1, 1), (1, None, 1), (0, 5, None), (0, 100, 1), (100, -100, -1),
+              (-2**29, 2**29, 2**29), (2**29, -2**29, -2**29), (0, 2**29, 2**24)]
+    return cases
+
+
+def _equality(t):
+    def make(pools):
+        A = pools[t]
+        cases = [(x, x) for x in A]
+        cases += [(x, _pick(A, k * 5 + 1)) for k, x in enumerate(A)]
+        if t != CELL:
+            cases += [(x, _related(x, x)) for x in A[::2]]
+        # equal values built in another insertion order
+        cases += [(x, type(x)(reversed(list(canon(x))))) for x in A[:10] if t != CELL]
+        return cases
+
+    return make
+
+
+def _branch(cond_t, t):
+    conds = {BOOL: (True, False), INT: (0, 1, -3, None)}[cond_t]
+    return lambda pools: [(_pick(conds, k), x, _pick(pools[t], k + 1)) for k, x in enumerate(pools[t])]
+
+
+# =================================================================================== CASES
+
+
+def _cases_for(name: str, params: tuple[str, ...]) -> Callable:
+    """The case builder of one signature."""
+    if name in ("size", "first", "last", "totuple", "dedupe", "maximum", "minimum",
+                "mostcommon", "leastcommon", "identity"):
+        return _unary(params[0])
+    if name == "merge":
+        return _merge(params[0])
+    if name == "combine":
+        return _combine(*params)
+    if name in ("intersection", "difference"):
+        return _pairs(*params)
+    if name in ("contained", "remove"):
+        return _elem_first(params[1])
+    if name == "other":
+        return _elem_last(params[0])
+    if name == "insert":
+        return _insert(params[1])
+    if name == "initset":
+        return _unary(params[0])
+    if name == "repeat":
+        return _repeat(params[0])
+    if name == "product":
+        return _product(*params)
+    if name == "pair":
+        return _pair(*params)
+    if name == "interval":
+        return _interval
+    if name in ("hsplit", "vsplit"):
+        return _split
+    if name == "equality":
+        return _equality(params[0])
+    if name == "branch":
+        return _branch(params[0], params[1])
+    raise KeyError(name)
+
+
+_ALL_KEYS = [(name, sig.params) for name, sigs in SIGNATURES.items() for sig in sigs]
+
+CASES: dict[tuple[str, tuple[str, ...]], Callable[..., list[tuple]]] = {
+    key: _cases_for(*key) for key in _ALL_KEYS}
+"""(primitive name, parameter types) → ``pools -> list of argument tuples``."""
+
+RAISES = {
+    **{("first", (t,)): True for t in CONTAINERS},
+    **{("last", (t,)): True for t in CONTAINERS},
+    **{("other", (t, ELEMENT[t])): True for t in CONTAINERS},
+    **{(n, (t,)): True for n in ("mostcommon", "leastcommon") for t in TUPLE_ELEMS + (ISET,)},
+    **{("repeat", sig.params): True for sig in SIGNATURES["repeat"]},
+    ("interval", (INT, INT, INT)): True, ("hsplit", (GRID, INT)): True, ("vsplit", (GRID, INT)): True,
+}
+"""Signatures whose cases must include inputs on which the reference raises."""
+
+ALWAYS_RAISES = {("mostcommon", (ISET,)), ("leastcommon", (ISET,))}
+"""Signatures on which the reference always raises (a frozenset has no ``count``)."""
+
+OVERFLOWS = {
+    *(("combine", (t, t)) for t in CONTAINERS),
+    *(("merge", sig.params) for sig in SIGNATURES["merge"]),
+    ("first", (OBJS,)), ("last", (OBJS,)), ("first", (TO,)), ("last", (TO,)),
+    ("first", (ISETS,)), ("first", (TX,)), ("other", (OBJS, OBJ)), ("other", (TO, OBJ)),
+    *(("insert", sig.params) for sig in SIGNATURES["insert"]),
+    *(("repeat", sig.params) for sig in SIGNATURES["repeat"]),
+    *(("product", sig.params) for sig in SIGNATURES["product"]),
+    ("interval", (INT, INT, INT)), ("hsplit", (GRID, INT)), ("vsplit", (GRID, INT)),
+}
+"""Signatures whose cases must include results that overflow a capacity."""
+
+
+def _run(key, pools, chunk=None, unbatched=3):
+    """Check one signature on its cases (in chunks), then the RAISES / OVERFLOWS demands;
+    the unbatched comparison runs on the first chunk only."""
+    name, params = key
+    (sig,) = [s for s in SIGNATURES[name] if s.params == params]
+    cases = CASES[key](pools)
+    chunks = [cases] if chunk is None else [cases[i:i + chunk] for i in range(0, len(cases), chunk)]
+    totals = {"cases": 0, "ref_raised": 0, "overflow": 0}
+    for c, part in enumerate(chunks):
+        counts = check_equivalence(name, sig, part, unbatched=unbatched if c == 0 else 0)
+        for k in totals:
+            totals[k] += counts[k]
+    if key in RAISES:
+        assert totals["ref_raised"] > 0, f"{name}{params}: no raising case exercised ({totals})"
+    if key in OVERFLOWS:
+        assert totals["overflow"] > 0, f"{name}{params}: no overflowing case exercised ({totals})"
+    assert totals["ref_raised"] + totals["overflow"] < totals["cases"] or key in ALWAYS_RAISES, totals
+    return totals
+
+
+@pytest.fixture(scope="module")
+def pools(grids, object_sets, objects_, indices):
+    return build_pools(grids, object_sets, objects_, indices, DEFAULT_LIMIT)
+
+
+@pytest.mark.parametrize("key", _ALL_KEYS, ids=lambda k: f"{k[0]}{list(k[1])}")
+def test_equivalence(key, pools):
+    """The JAX signature agrees with the reference on a sample of the fixtures."""
+    _run(key, pools, unbatched=0)
+
+
+@pytest.mark.slow
+def test_equivalence_exhaustive(grids, object_sets, objects_, indices):
+    """Every signature on every fixture value (chunked)."""
+    full = build_pools(grids, object_sets, objects_, indices, None)
+    grouped = set(FROZEN_GROUPED + TUPLE_GROUPED)
+    for key in _ALL_KEYS:
+        kind = "Grouped" if grouped & set(key[1]) else "Elems"
+        _run(key, full, chunk=SLOW_CHUNK[kind])
+
+
+def test_cases_cover_signatures():
+    """Every Signature has a CASES entry and every CASES entry names a Signature."""
+    assert set(CASES) == set(_ALL_KEYS)
+    assert set(RAISES) <= set(_ALL_KEYS)
+    assert OVERFLOWS <= set(_ALL_KEYS)
+
+
+def test_signature_types_are_consistent():
+    """Frozenset-only primitives take frozensets, and every element type matches."""
+    for key in _ALL_KEYS:
+        name, params = key
+        if name in ("insert",):
+            assert params[1] in FROZEN_ELEMS + FROZEN_GROUPED and params[0] == ELEMENT[params[1]]
+        if name == "intersection":
+            assert params[0] == params[1] and params[0] in FROZEN_ELEMS + FROZEN_GROUPED
+    assert {AS_TUPLE[t] for t in FROZEN_ELEMS + FROZEN_GROUPED} == set(TUPLE_ELEMS + TUPLE_GROUPED) - {TB}
+
+
+# ======================================================================= output invariants
+
+_FROZEN_TYPES = set(FROZEN_ELEMS + FROZEN_GROUPED)
+_GROUPED_TYPES = set(FROZEN_GROUPED + TUPLE_GROUPED)
+_ELEMS_TYPES = set(FROZEN_ELEMS + TUPLE_ELEMS)
+
+INVARIANT_KEYS = [(name, sig.params) for name, sigs in SIGNATURES.items() for sig in sigs
+                  if sig.result in CONTAINERS + (GRID,)]
+"""Signatures whose result is a container (or a Grid / inner set): their raw outputs are checked."""
+
+DEFAULT_INVARIANT_KEYS = [
+    ("combine", (OBJS, OBJS)), ("combine", (TO, TO)), ("combine", (ISET, ISET)),
+    ("difference", (TC, TC)), ("dedupe", (TG,)), ("remove", (TUP, IDX)), ("insert", (OBJ, OBJS)),
+    ("repeat", (IDX, INT)), ("product", (TI, TI)), ("merge", (TG,)),
+]
+"""A representative subset (one per kernel family) checked in the default run."""
+
+
+def _is_sorted_strict(rows: np.ndarray) -> bool:
+    return all(tuple(rows[k]) < tuple(rows[k + 1]) for k in range(len(rows) - 1))
+
+
+def _check_grid(cells, h, w, where):
+    assert 0 <= h <= cells.shape[0] and 0 <= w <= cells.shape[1], where
+    assert h > 0 or w == 0, where
+    assert not cells[h:].any() and not cells[:, w:].any(), f"{where}: grid padding not zero"
+
+
+def _check_value(dsl_type: str, v, where: str):
+    """Assert the :mod:`jaxdsl.containers` invariants of one host value."""
+    if dsl_type in _ELEMS_TYPES:
+        data, n = np.asarray(v.data), int(v.n)
+        assert 0 <= n <= data.shape[0], where
+        assert not data[n:].any(), f"{where}: rows ≥ n not zero"
+        if dsl_type in _FROZEN_TYPES:
+            assert _is_sorted_strict(data[:n]), f"{where}: frozenset rows not strictly ascending"
+    elif dsl_type in _GROUPED_TYPES:
+        data, group, n, sizes = (np.asarray(x) for x in v)
+        K, n = sizes.shape[0], int(n)
+        assert 0 <= n <= K and not sizes[n:].any(), f"{where}: sizes beyond n"
+        expect = np.full(group.shape, K)
+        starts = np.cumsum(sizes) - sizes
+        for k in range(n):
+            expect[starts[k]: starts[k] + sizes[k]] = k
+            assert _is_sorted_strict(data[starts[k]: starts[k] + sizes[k]]), f"{where}: group {k} not canonical"
+        assert (group == expect).all(), f"{where}: group layout"
+        assert not data[group == K].any(), f"{where}: padding rows not zero"
+        if dsl_type in _FROZEN_TYPES:
+            keys = [tuple(map(tuple, data[starts[k]: starts[k] + sizes[k]])) for k in range(n)]
+            assert all(keys[k] < keys[k + 1] for k in range(n - 1)), f"{where}: groups not canonical"
+    elif dsl_type == TG:
+        cells, h, w, n = (np.asarray(x) for x in v)
+        n = int(n)
+        assert not cells[n:].any() and not h[n:].any() and not w[n:].any(), f"{where}: grids ≥ n"
+        for k in range(n):
+            _check_grid(cells[k], int(h[k]), int(w[k]), f"{where} grid {k}")
+    elif dsl_type == GRID:
+        _check_grid(np.asarray(v.cells), int(v.h), int(v.w), where)
+
+
+def _invariants(key, pools, limit):
+    name, params = key
+    (sig,) = [s for s in SIGNATURES[name] if s.params == params]
+    impl = sig.impl
+    if "caps" in inspect.signature(impl).parameters:
+        impl = functools.partial(impl, caps=Capacity())
+    built = []
+    for args in CASES[key](pools)[:limit]:
+        conv = [from_python(t, a, Capacity()) for t, a in zip(params, args)]
+        if not any(over for _, over in conv):
+            built.append([value for value, _ in conv])
+    batch = jax.tree_util.tree_map(lambda *xs: np.stack([np.asarray(x) for x in xs]), *built)
+    values, oks, overflows = jax.device_get(jax.jit(jax.vmap(impl))(*batch))
+    for k in range(len(built)):
+        one = jax.tree_util.tree_map(lambda a: a[k], values)
+        _check_value(sig.result, one, f"{name}{params} case {k} (ok={oks[k]}, overflow={overflows[k]})")
+
+
+@pytest.mark.parametrize("key", DEFAULT_INVARIANT_KEYS, ids=lambda k: f"{k[0]}{list(k[1])}")
+def test_output_invariants(key, pools):
+    """Raw outputs keep zero padding, canonical frozensets and the Grouped layout."""
+    _invariants(key, pools, limit=200)
+
+
+@pytest.mark.slow
+def test_output_invariants_all(pools):
+    """The invariants on every container-valued signature (sampled cases)."""
+    for key in INVARIANT_KEYS:
+        _invariants(key, pools, limit=400)
+
+
+def test_invariant_keys_exist():
+    assert set(DEFAULT_INVARIANT_KEYS) <= set(INVARIANT_KEYS)
