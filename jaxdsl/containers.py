@@ -44,7 +44,7 @@ Grouped (K), ``object_cells`` rows per Grouped (M), ``grids`` grids per Tuple[Gr
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -52,7 +52,6 @@ import numpy as np
 from jax import lax
 
 from jaxdsl import values as _values
-from jaxdsl.reference._base import canon_key
 
 
 class Elems(NamedTuple):
@@ -177,23 +176,9 @@ def make_set(data: jax.Array, valid: jax.Array, cap: int):
     return Elems(out, n), overflow
 
 
-def make_tuple(data: jax.Array, valid: jax.Array, cap: int):
-    """Tuple from rows in order, keeping those marked ``valid`` (duplicates kept).
-
-    Returns ``(Elems(int32[cap, F], n), overflow bool[])``.
-    """
-    out, n, overflow = compact(data, valid, cap)
-    return Elems(out, n), overflow
-
-
 def row_mask(e: Elems) -> jax.Array:
     """``bool[N]``: True on the rows ``< n``."""
     return jnp.arange(e.data.shape[0]) < e.n
-
-
-def contains_row(e: Elems, row: jax.Array) -> jax.Array:
-    """``bool[]``: whether ``row`` (``int32[F]``) is one of the elements."""
-    return jnp.any(row_mask(e) & jnp.all(e.data == row[None, :], axis=1))
 
 
 def elems_equal(a: Elems, b: Elems) -> jax.Array:
@@ -206,11 +191,6 @@ def elems_equal(a: Elems, b: Elems) -> jax.Array:
     return (a.n == b.n) & jnp.all(pa == pb)
 
 
-def empty_elems(dsl_type: str, caps) -> Elems:
-    """The empty container of ``dsl_type``."""
-    return Elems(jnp.zeros((elems_capacity(dsl_type, caps), ROW_WIDTH[dsl_type]), jnp.int32), jnp.int32(0))
-
-
 # ---------------------------------------------------------------------------- grouped
 
 
@@ -219,162 +199,162 @@ def group_mask(g: Grouped) -> jax.Array:
     return g.group < g.sizes.shape[0]
 
 
+def cumsum_small(x: jax.Array) -> jax.Array:
+    """Inclusive cumulative sum of a short ``int32[K]`` vector as a product with a constant
+    triangular matrix (K² work, but far cheaper to compile than ``jnp.cumsum``'s
+    associative scan on CPU; used for per-group vectors, K = 64)."""
+    K = x.shape[0]
+    lower = jnp.tril(jnp.ones((K, K), jnp.int32))
+    return lower @ x.astype(jnp.int32)
+
+
 def group_starts(g: Grouped) -> jax.Array:
-    """``int32[K]``: index of the first row of each inner set (exclusive cumsum of sizes)."""
-    return jnp.cumsum(g.sizes) - g.sizes
+    """``int32[K]``: index of the first row of each inner set (exclusive prefix of sizes)."""
+    return cumsum_small(g.sizes) - g.sizes
 
 
-def extract_group(g: Grouped, k: jax.Array, cap: int) -> Elems:
-    """Inner set ``k`` as an :class:`Elems` of ``cap`` rows (its rows are already canonical).
+def dense_rank(values: jax.Array) -> jax.Array:
+    """``int32[L]``: the number of entries of ``values`` smaller than each entry (equal
+    values share their rank; ranks are ``< L`` and order-preserving).
 
-    Returns ``(Elems, overflow)``: overflow when the inner set has more than ``cap`` rows.
+    A value-only sort and a binary search: on CPU several times cheaper than an argsort
+    (a sort carrying an index operand)."""
+    return jnp.searchsorted(jnp.sort(values), values, side="left").astype(jnp.int32)
+
+
+_BIG = jnp.iinfo(jnp.int32).max
+
+
+def canonical_groups(g: Grouped) -> Grouped:
+    """Sort the inner sets of ``g`` canonically and drop duplicates, deciding every
+    comparison exactly (a tuple input becoming a frozenset).
+
+    The groups are ranked by *prefix doubling*, as in suffix-array construction:
+    ``rank_L[p]`` is the rank (order-preserving, ``< M``, equal runs equal) of the rows ``p … p+L−1`` of
+    ``p``'s group, cut at the group's end; a truncated run ranks before every longer run
+    it is a prefix of. ``rank_2L[p]`` is the rank of the pair ``(rank_L[p], rank_L[p+L]``
+    or −1 when the group ends within ``L`` rows; packed into one int32 sort key). The
+    ``lax.while_loop`` doubles ``L`` until it covers the largest group or a round no
+    longer splits any class (then no later round can: equal ``L``-runs followed by equal
+    ``L``-runs stay equal). The rank at a group's first row then orders whole groups
+    exactly (a proper prefix first, equal groups equal); empty groups rank first.
+    Cost: an ``F``-key sort of the ``M`` rows, then per doubling one value-only sort and
+    a binary search of the ``M`` packed keys (at most ``⌈log2(largest group)⌉``
+    doublings; one or two for sets of disjoint objects, whose rows are already distinct
+    or repeat whole groups).
+
+    Returns the :class:`Grouped` (same shapes); it cannot overflow.
     """
-    out, n, overflow = compact(g.data, g.group == k, cap)
-    return Elems(out, n), overflow
-
-
-def make_grouped(data: jax.Array, group: jax.Array, valid: jax.Array, n_groups: jax.Array,
-                 K: int, M: int, frozen: bool):
-    """Grouped container from rows tagged with a group index whose groups are already in
-    their final order (``group`` in ``0 … n_groups-1``).
-
-    Rows of each group are put in canonical order and deduplicated. When ``frozen``,
-    groups are then sorted canonically and duplicates removed (see
-    :func:`canonical_groups`); empty groups count as (empty) inner sets.
-
-    Args:
-      data: ``int32[L, F]``; group: ``int32[L]``; valid: ``bool[L]``;
-      n_groups: ``int32[]``; K, M: group and row capacities; frozen: outer frozenset.
-    Returns:
-      ``(Grouped, overflow bool[])``.
-    """
-    F = data.shape[1]
-    valid = valid & (group < n_groups)
-    perm = lex_order([(~valid).astype(jnp.int32), group] + [data[:, f] for f in range(F)])
-    rows, grp, ok = data[perm], group[perm], valid[perm]
-    same = jnp.all(rows[1:] == rows[:-1], axis=1) & (grp[1:] == grp[:-1]) & ok[:-1]
-    keep = ok & ~jnp.concatenate([jnp.zeros((1,), bool), same])
-    out, _, over_rows = compact(rows, keep, M)
-    out_group, _, _ = compact(jnp.where(keep, grp, K), keep, M)
-    n_kept = jnp.sum(keep)
-    out_group = jnp.where(jnp.arange(M) < n_kept, out_group, K)
-    over_groups = n_groups > K
-    n = jnp.minimum(n_groups, K)
-    sizes = jax.ops.segment_sum(jnp.ones((M,), jnp.int32), out_group, num_segments=K + 1)[:K]
-    g = Grouped(jnp.where((out_group < K)[:, None], out, 0), out_group, n, sizes)
-    over_order = jnp.asarray(False)
-    if frozen:
-        g, over_order = canonical_groups(g)
-    return g, over_rows | over_groups | over_order
-
-
-def _group_rows(g: Grouped, L: int) -> jax.Array:
-    """``int32[K, L]`` row indices of each group's first ``L`` rows (clipped; see mask)."""
-    starts = group_starts(g)
-    return jnp.clip(starts[:, None] + jnp.arange(L)[None, :], 0, g.data.shape[0] - 1)
-
-
-GROUP_COMPARE_ROWS = 32
-"""Rows compared when ordering inner sets; a tie on this many rows is undecided (overflow)."""
-
-
-def group_less(g: Grouped, L: int = GROUP_COMPARE_ROWS):
-    """Canonical order between inner sets, decided on their first ``L`` rows.
-
-    Returns ``(less bool[K, K], undecided bool[K, K])``: ``less[a, b]`` when inner set
-    ``a`` precedes ``b`` (lexicographic on row sequences, a proper prefix first);
-    ``undecided[a, b]`` when both have more than ``L`` rows and their first ``L`` rows
-    are equal (the order, or equality, is then unknown). O(K²·L·F).
-    """
-    L = min(L, g.data.shape[0])
-    idx = _group_rows(g, L)
-    rows = g.data[idx]                                     # [K, L, F]
-    present = jnp.arange(L)[None, :] < g.sizes[:, None]    # [K, L]
-    a_rows, b_rows = rows[:, None], rows[None, :]
-    a_has, b_has = present[:, None], present[None, :]
-    row_lt = _lex_lt(a_rows, b_rows)                       # [K, K, L]
-    row_eq = jnp.all(a_rows == b_rows, axis=-1)
-    differs = (a_has != b_has) | (a_has & b_has & ~row_eq)
-    first = jnp.argmax(differs, axis=-1)
-    any_diff = jnp.any(differs, axis=-1)
-    take = lambda x: jnp.take_along_axis(x, first[..., None], axis=-1)[..., 0]
-    lt_at = jnp.where(take(a_has) & take(b_has), take(row_lt), ~take(a_has) & take(b_has))
-    long = g.sizes > L
-    undecided = ~any_diff & long[:, None] & long[None, :]
-    return any_diff & lt_at, undecided
-
-
-def _lex_lt(a: jax.Array, b: jax.Array) -> jax.Array:
-    """Lexicographic ``a < b`` along the last axis."""
-    F = a.shape[-1]
-    lt = jnp.zeros(jnp.broadcast_shapes(a.shape, b.shape)[:-1], bool)
-    eq = jnp.ones_like(lt)
-    for f in range(F):
-        lt = lt | (eq & (a[..., f] < b[..., f]))
-        eq = eq & (a[..., f] == b[..., f])
-    return lt
-
-
-def canonical_groups(g: Grouped):
-    """Sort the inner sets of ``g`` canonically and drop duplicate inner sets.
-
-    Returns ``(Grouped, overflow bool[])``; overflow when two distinct inner sets agree
-    on their first :data:`GROUP_COMPARE_ROWS` rows (their order cannot be decided).
-    """
+    M, F = g.data.shape
     K = g.sizes.shape[0]
+    rows = jnp.arange(M, dtype=jnp.int32)
     live = jnp.arange(K) < g.n
-    less, undecided = group_less(g)
-    pair = live[:, None] & live[None, :] & ~jnp.eye(K, dtype=bool)
-    less = less & pair
-    equal = ~less & ~less.T & pair
-    # Keep the first of each run of equal groups (by index), then rank by "less" count.
-    dup = jnp.any(jnp.tril(equal, k=-1), axis=1)
-    keep = live & ~dup
-    rank = jnp.sum(less & keep[:, None], axis=0)           # how many kept groups precede
-    new_id = jnp.where(keep, rank, K)
-    row_group = jnp.where(group_mask(g), new_id[jnp.minimum(g.group, K - 1)], K)
-    row_group = jnp.where(group_mask(g), row_group, K)
-    M = g.data.shape[0]
-    perm = lex_order([row_group, jnp.arange(M, dtype=jnp.int32)])
-    data, grp = g.data[perm], row_group[perm]
-    data = jnp.where((grp < K)[:, None], data, 0)
-    n = jnp.sum(keep, dtype=jnp.int32)
-    sizes = jax.ops.segment_sum(jnp.ones((M,), jnp.int32), grp, num_segments=K + 1)[:K]
-    return Grouped(data, grp, n, sizes), jnp.any(undecided & pair)
+    in_group = g.group < K
+    safe = jnp.minimum(g.group, K - 1)
+    starts = group_starts(g)
+    remaining = jnp.where(in_group, (starts + g.sizes)[safe] - rows, 0)
 
+    def rank_rows(keys):
+        """Dense rank of the rows of ``keys`` (lexicographic); rows outside groups last."""
+        keys = [jnp.where(in_group, keys[0], _BIG)] + keys[1:]
+        if len(keys) == 1:
+            return dense_rank(keys[0])
+        perm = lex_order(keys)
+        differs = jnp.zeros((M - 1,), bool)
+        for k in keys:
+            differs = differs | (k[perm][1:] != k[perm][:-1])
+        dense = jnp.concatenate([jnp.zeros((1,), jnp.int32), jnp.cumsum(differs, dtype=jnp.int32)])
+        return jnp.zeros((M,), jnp.int32).at[perm].set(dense)
 
-def grouped_equal(a: Grouped, b: Grouped) -> jax.Array:
-    """``bool[]``: the same inner sets in the same order (padding is canonical)."""
-    return (a.n == b.n) & jnp.all(a.sizes == b.sizes) & jnp.all(a.data == b.data) & jnp.all(a.group == b.group)
+    def classes(rank):
+        used = jnp.zeros((M + 1,), bool).at[jnp.where(in_group, rank, M)].set(True)
+        return jnp.sum(used[:M], dtype=jnp.int32)
+
+    packable = M * (M + 1) < _BIG
+
+    def body(state):
+        rank, L, _ = state
+        following = jnp.where(remaining > L, rank[jnp.minimum(rows + L, M - 1)], -1)
+        if packable:
+            new = rank_rows([rank * (M + 1) + following + 1])
+        else:
+            new = rank_rows([rank, following])
+        return new, L * 2, classes(new) > classes(rank)
+
+    rank0 = rank_rows([g.data[:, f] for f in range(F)])
+    longest = jnp.max(jnp.where(live, g.sizes, 0))
+    rank, _, _ = lax.while_loop(lambda s: (s[1] < longest) & s[2], body,
+                                (rank0, jnp.int32(1), jnp.asarray(True)))
+    key = jnp.where(g.sizes > 0, rank[jnp.clip(starts, 0, M - 1)], -1)
+    order = lex_order([(~live).astype(jnp.int32), key])
+    key_sorted, live_sorted = key[order], live[order]
+    dup = jnp.concatenate([jnp.zeros((1,), bool), key_sorted[1:] == key_sorted[:-1]])
+    kept_sorted = live_sorted & ~dup
+    new_id_sorted = jnp.where(kept_sorted, cumsum_small(kept_sorted.astype(jnp.int32)) - 1, K)
+    new_id = jnp.zeros((K,), jnp.int32).at[order].set(new_id_sorted)
+    sizes = jnp.zeros((K,), jnp.int32).at[new_id].set(g.sizes, mode="drop")
+    new_starts = cumsum_small(sizes) - sizes
+    row_id = jnp.where(in_group, new_id[safe], K)
+    dest = jnp.where(row_id < K, new_starts[jnp.minimum(row_id, K - 1)] + rows - starts[safe], M)
+    data = jnp.zeros_like(g.data).at[dest].set(g.data, mode="drop")
+    group = jnp.full((M,), K, jnp.int32).at[dest].set(row_id, mode="drop")
+    return Grouped(data, group, jnp.sum(kept_sorted, dtype=jnp.int32), sizes)
 
 
 # ---------------------------------------------------------------------------- Python ↔ JAX
 
 
-def _rows_of(dsl_type: str, value) -> list[tuple]:
+def _int(x):
+    """``int(x)``, keeping ``None`` (a value no container row can hold)."""
+    return None if x is None else int(x)
+
+
+def _rows_slow(F: int, value) -> list[tuple]:
+    """Rows of a container element by element: raises TypeError on a malformed element,
+    keeps ``None`` entries — and ``None`` rows for ``()`` elements — (see :func:`_rows_array`)."""
+    if F == 1:
+        return [(_int(item),) for item in value]
+    if F == 2:   # ``()`` (e.g. in ``corners`` of an empty patch) is an IntegerTuple no row holds
+        return [(None, None) if item == () else (_int(item[0]), _int(item[1])) for item in value]
+    return [(_int(item[0]), _int(item[1][0]), _int(item[1][1])) for item in value]
+
+
+def _rows_array(dsl_type: str, value) -> np.ndarray | None:
+    """The rows of a Python container as ``int64[n, F]``: frozensets in canonical order,
+    tuples in their order; ``None`` when an entry cannot be stored (``None`` — the
+    sentinels of :mod:`jaxdsl.values` are reserved for scalars — or out of int32 range).
+
+    Rows are flat integer tuples, so the lexicographic order of the array rows *is* the
+    canonical order (spec §5: integers ascending, positions row-major, cells by colour,
+    row, column). Raises TypeError on an element of the wrong shape."""
     F = ROW_WIDTH[dsl_type]
-    if dsl_type in FROZEN:
-        items = sorted(value, key=canon_key)
-    else:
-        items = list(value)
-    rows = []
-    for item in items:
-        if F == 1:
-            rows.append((int(item),))
-        elif F == 2:
-            rows.append((int(item[0]), int(item[1])))
-        else:
-            rows.append((int(item[0]), int(item[1][0]), int(item[1][1])))
-    return rows
+    try:
+        items = list(value) if F < 3 else [(c, p[0], p[1]) for c, p in value]
+        arr = np.array(items, np.int64).reshape(len(items), F)
+    except (TypeError, ValueError, OverflowError):
+        rows = _rows_slow(F, value)      # raises TypeError on malformed elements
+        if any(v is None for r in rows for v in r):
+            return None
+        arr = np.array(rows, object).reshape(len(rows), F)
+    if arr.size and not all(-_values.INT_LIMIT < int(v) < _values.INT_LIMIT for v in (arr.min(), arr.max())):
+        return None
+    arr = arr.astype(np.int64)
+    if dsl_type in FROZEN and len(arr) > 1:
+        arr = arr[np.lexsort(arr.T[::-1])]
+    return arr
 
 
-def _row_to_py(dsl_type: str, row) -> Any:
+def _items_to_py(dsl_type: str, rows: np.ndarray) -> list:
+    """Host rows ``int32[n, F]`` → the Python elements (Integer sentinels become ``None``)."""
     F = ROW_WIDTH[dsl_type]
     if F == 1:
-        return bool(row[0]) if dsl_type == "Tuple[Boolean]" else _values.int_to_py(row[0])
+        values = rows[:, 0].tolist()
+        if dsl_type == "Tuple[Boolean]":
+            return [bool(v) for v in values]
+        return [None if v == _values.INT_NONE else v for v in values]
     if F == 2:
-        return (int(row[0]), int(row[1]))
-    return (int(row[0]), (int(row[1]), int(row[2])))
+        return list(map(tuple, rows.tolist()))
+    return [(c, (i, j)) for c, i, j in rows.tolist()]
 
 
 def _check_container(dsl_type: str, value) -> None:
@@ -383,26 +363,21 @@ def _check_container(dsl_type: str, value) -> None:
         raise TypeError(f"expected {dsl_type} ({want.__name__}), got {type(value).__name__}")
 
 
-def _fits(rows) -> bool:
-    return all(-_values.INT_LIMIT < v < _values.INT_LIMIT for r in rows for v in r)
-
-
 def elems_from_py(dsl_type: str, value, caps):
     """Python container → host :class:`Elems`; returns ``(Elems, overflow)``."""
     _check_container(dsl_type, value)
-    rows = _rows_of(dsl_type, value)
+    rows = _rows_array(dsl_type, value)
     N, F = elems_capacity(dsl_type, caps), ROW_WIDTH[dsl_type]
     data = np.zeros((N, F), np.int32)
-    if len(rows) > N or not _fits(rows):
+    if rows is None or len(rows) > N:
         return Elems(data, np.int32(0)), True
-    if rows:
-        data[: len(rows)] = np.asarray(rows, np.int32)
+    data[: len(rows)] = rows
     return Elems(data, np.int32(len(rows))), False
 
 
 def elems_to_py(dsl_type: str, e: Elems):
     """Host :class:`Elems` → Python frozenset or tuple."""
-    items = [_row_to_py(dsl_type, e.data[k]) for k in range(int(e.n))]
+    items = _items_to_py(dsl_type, np.asarray(e.data)[: int(e.n)])
     return frozenset(items) if dsl_type in FROZEN else tuple(items)
 
 
@@ -410,22 +385,20 @@ def grouped_from_py(dsl_type: str, value, caps):
     """Python container of frozensets → host :class:`Grouped`; returns ``(Grouped, overflow)``."""
     _check_container(dsl_type, value)
     inner = INNER_TYPE[dsl_type]
-    groups = sorted(value, key=canon_key) if dsl_type in FROZEN else list(value)
     K, M, F = caps.objects, caps.object_cells, ROW_WIDTH[dsl_type]
     data = np.zeros((M, F), np.int32)
     group = np.full((M,), K, np.int32)
     sizes = np.zeros((K,), np.int32)
-    if len(groups) > K:
-        return Grouped(data, group, np.int32(0), sizes), True
-    r = 0
-    for k, g in enumerate(groups):
+    for g in value:
         _check_container(inner, g)
-        rows = _rows_of(inner, g)
-        if r + len(rows) > M or not _fits(rows):
-            return Grouped(np.zeros((M, F), np.int32), np.full((M,), K, np.int32), np.int32(0),
-                           np.zeros((K,), np.int32)), True
-        if rows:
-            data[r: r + len(rows)] = np.asarray(rows, np.int32)
+    groups = [_rows_array(inner, g) for g in value]
+    if len(groups) > K or any(rows is None for rows in groups) or sum(map(len, groups)) > M:
+        return Grouped(data, group, np.int32(0), sizes), True
+    if dsl_type in FROZEN:
+        groups.sort(key=lambda rows: rows.tolist())   # row lists compare canonically (spec §5)
+    r = 0
+    for k, rows in enumerate(groups):
+        data[r: r + len(rows)] = rows
         group[r: r + len(rows)] = k
         sizes[k] = len(rows)
         r += len(rows)
@@ -435,11 +408,10 @@ def grouped_from_py(dsl_type: str, value, caps):
 def grouped_to_py(dsl_type: str, g: Grouped):
     """Host :class:`Grouped` → Python frozenset/tuple of frozensets."""
     inner = INNER_TYPE[dsl_type]
-    starts = np.cumsum(g.sizes) - g.sizes
-    items = []
-    for k in range(int(g.n)):
-        rows = g.data[starts[k]: starts[k] + g.sizes[k]]
-        items.append(frozenset(_row_to_py(inner, row) for row in rows))
+    sizes = np.asarray(g.sizes)[: int(g.n)]
+    starts = np.cumsum(sizes) - sizes
+    data = np.asarray(g.data)
+    items = [frozenset(_items_to_py(inner, data[a: a + b])) for a, b in zip(starts.tolist(), sizes.tolist())]
     return frozenset(items) if dsl_type in FROZEN else tuple(items)
 
 
@@ -470,8 +442,8 @@ def gridtuple_to_py(t: GridTuple):
 def _cell_from_py(value, caps):
     if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], tuple)):
         raise TypeError(f"expected a Cell (colour, (i, j)), got {value!r}")
-    row = (int(value[0]), int(value[1][0]), int(value[1][1]))
-    return np.asarray(row if _fits([row]) else (0, 0, 0), np.int32), not _fits([row])
+    rows = _rows_array("Tuple[Cell]", (value,))
+    return (np.zeros(3, np.int32), True) if rows is None else (rows[0].astype(np.int32), False)
 
 
 def register() -> None:

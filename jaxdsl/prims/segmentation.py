@@ -15,8 +15,8 @@ their smallest cell, and the canonical order of the inner sets (spec §5: lexico
 their sorted cell sequences) is simply the order of their smallest cells ``(colour, i,
 j)``. Each included grid cell gets the key ``(colour + 128) · H·W + i·W + j`` (cell order
 as an int32), each component the smallest key of its cells, and one sort of the ``H·W``
-cells by (component key, cell key) lays out the whole result: no O(K²) comparison of
-groups (:func:`jaxdsl.containers.canonical_groups`) is needed. ``frontiers`` objects
+cells by (component key, cell key) lays out the whole result: no sorting of whole groups
+(:func:`jaxdsl.containers.canonical_groups`) is needed. ``frontiers`` objects
 can overlap (a uniform row and a uniform column share a cell) but their order is decided
 by their first cells except for row 0 against column 0, a tie resolved in closed form.
 
@@ -25,7 +25,7 @@ has hundreds of objects) or more than ``M`` cells in all; the value is then mean
 ``colorfilter``/``sizefilter`` keep a subset of their input and cannot overflow; on a
 ``Objects``/``IndicesSet`` they keep a subsequence (already canonical), on a
 ``Tuple[Object]``/``Tuple[Indices]`` the kept sets are put in canonical order and
-deduplicated exactly by prefix doubling (:func:`_canonical_exact`).
+deduplicated exactly by prefix doubling (:func:`jaxdsl.containers.canonical_groups`).
 
 **Cost of objects() per sample** (one ``H × W = 30 × 30`` grid, default capacities):
 
@@ -55,7 +55,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from jaxdsl.containers import Grouped, lex_order
+from jaxdsl.containers import Grouped, canonical_groups, cumsum_small, dense_rank, group_starts
 from jaxdsl.prims import Signature
 from jaxdsl.values import Capacity, Grid, from_cell, grid_mask, result
 
@@ -114,15 +114,6 @@ def _fit(x: jax.Array, size: int, fill) -> jax.Array:
     return jnp.concatenate([x, pad])
 
 
-def _rank(values: jax.Array) -> jax.Array:
-    """``int32[L]``: the number of entries of ``values`` smaller than each entry (equal
-    values share their rank; ranks are ``< L`` and order-preserving).
-
-    A value-only sort and a binary search: on CPU several times cheaper than an argsort
-    (a sort carrying an index operand)."""
-    return jnp.searchsorted(jnp.sort(values), values, side="left").astype(_I32)
-
-
 def _group_sorted_cells(label, key: jax.Array, valid: jax.Array, grid_shape, caps: Capacity):
     """Lay out disjoint cell groups as an ``Objects`` :class:`Grouped`.
 
@@ -150,7 +141,7 @@ def _group_sorted_cells(label, key: jax.Array, valid: jax.Array, grid_shape, cap
         ok_row = ordered != _BIG
         key, group_key = ordered, ordered // HW
     elif span * HW < _BIG:
-        rank = _rank(jnp.where(valid, label, _BIG))
+        rank = dense_rank(jnp.where(valid, label, _BIG))
         ordered = jnp.sort(jnp.where(valid, rank * span + key, _BIG))
         ok_row = ordered != _BIG
         key, group_key = ordered % span, ordered // span
@@ -340,7 +331,7 @@ def frontiers(grid: Grid, *, caps: Capacity):
     valid, is_row, colour, i0, j0 = valid[perm], is_row[perm], colour[perm], i0[perm], j0[perm]
     size = jnp.where(valid, size[perm], 0)
     n_groups = jnp.sum(valid, dtype=_I32)
-    ends = _cumsum_small(size)
+    ends = cumsum_small(size)
     total = ends[-1]
 
     r = jnp.arange(M, dtype=_I32)
@@ -358,15 +349,6 @@ def frontiers(grid: Grid, *, caps: Capacity):
     return result(Grouped(data, group, jnp.minimum(n_groups, K), sizes), ok, ok & overflow)
 
 
-def _cumsum_small(x: jax.Array) -> jax.Array:
-    """Inclusive cumulative sum of a short ``int32[K]`` vector as a product with a constant
-    triangular matrix (K² work, but far cheaper to compile than ``jnp.cumsum``'s
-    associative scan on CPU; used for per-group vectors, K = 64)."""
-    K = x.shape[0]
-    lower = jnp.tril(jnp.ones((K, K), _I32))
-    return lower @ x.astype(_I32)
-
-
 def _keep_groups(g: Grouped, keep: jax.Array) -> Grouped:
     """The inner sets of ``g`` where ``keep`` (``bool[K]``), in their order, renumbered;
     shapes unchanged, padding canonical.
@@ -377,9 +359,9 @@ def _keep_groups(g: Grouped, keep: jax.Array) -> Grouped:
     M = g.data.shape[0]
     keep = keep & (jnp.arange(K) < g.n)
     kept_sizes = jnp.where(keep, g.sizes, 0)
-    new_id = jnp.where(keep, _cumsum_small(keep.astype(_I32)) - 1, K)
-    starts = _cumsum_small(g.sizes) - g.sizes
-    new_starts = _cumsum_small(kept_sizes) - kept_sizes
+    new_id = jnp.where(keep, cumsum_small(keep.astype(_I32)) - 1, K)
+    starts = group_starts(g)
+    new_starts = cumsum_small(kept_sizes) - kept_sizes
     safe = jnp.minimum(g.group, K - 1)
     row_keep = (g.group < K) & keep[safe]
     dest = jnp.where(row_keep, new_starts[safe] + jnp.arange(M, dtype=_I32) - starts[safe], M)
@@ -391,86 +373,8 @@ def _keep_groups(g: Grouped, keep: jax.Array) -> Grouped:
 
 def _first_colour(g: Grouped) -> jax.Array:
     """``int32[K]``: colour of each inner set's first (smallest) cell — its ``color``."""
-    starts = _cumsum_small(g.sizes) - g.sizes
+    starts = group_starts(g)
     return g.data[jnp.clip(starts, 0, g.data.shape[0] - 1), 0]
-
-
-def _canonical_exact(g: Grouped):
-    """Sort the inner sets of ``g`` canonically and drop duplicates, deciding every
-    comparison exactly (a tuple input becoming a frozenset).
-
-    Unlike :func:`jaxdsl.containers.canonical_groups` (which compares the first 32 rows of
-    each pair of groups, O(K²), and reports overflow on longer ties), the groups are
-    ranked by *prefix doubling*, as in suffix-array construction: ``rank_L[p]`` is the
-    rank (order-preserving, ``< M``, equal runs equal) of the rows ``p … p+L−1`` of
-    ``p``'s group, cut at the group's end; a truncated run ranks before every longer run
-    it is a prefix of. ``rank_2L[p]`` is the rank of the pair ``(rank_L[p], rank_L[p+L]``
-    or −1 when the group ends within ``L`` rows; packed into one int32 sort key). The
-    ``lax.while_loop`` doubles ``L`` until it covers the largest group or a round no
-    longer splits any class (then no later round can: equal ``L``-runs followed by equal
-    ``L``-runs stay equal). The rank at a group's first row then orders whole groups
-    exactly (a proper prefix first, equal groups equal); empty groups rank first.
-    Cost: an ``F``-key sort of the ``M`` rows, then per doubling one value-only sort and
-    a binary search of the ``M`` packed keys (at most ``⌈log2(largest group)⌉``
-    doublings; one or two for sets of disjoint objects, whose rows are already distinct
-    or repeat whole groups).
-
-    Returns the :class:`Grouped` (same shapes); it cannot overflow.
-    """
-    M, F = g.data.shape
-    K = g.sizes.shape[0]
-    rows = jnp.arange(M, dtype=_I32)
-    live = jnp.arange(K) < g.n
-    in_group = g.group < K
-    safe = jnp.minimum(g.group, K - 1)
-    starts = _cumsum_small(g.sizes) - g.sizes
-    remaining = jnp.where(in_group, (starts + g.sizes)[safe] - rows, 0)
-
-    def rank_rows(keys):
-        """Dense rank of the rows of ``keys`` (lexicographic); rows outside groups last."""
-        keys = [jnp.where(in_group, keys[0], _BIG)] + keys[1:]
-        if len(keys) == 1:
-            return _rank(keys[0])
-        perm = lex_order(keys)
-        differs = jnp.zeros((M - 1,), bool)
-        for k in keys:
-            differs = differs | (k[perm][1:] != k[perm][:-1])
-        dense = jnp.concatenate([jnp.zeros((1,), _I32), jnp.cumsum(differs, dtype=_I32)])
-        return jnp.zeros((M,), _I32).at[perm].set(dense)
-
-    def classes(rank):
-        used = jnp.zeros((M + 1,), bool).at[jnp.where(in_group, rank, M)].set(True)
-        return jnp.sum(used[:M], dtype=_I32)
-
-    packable = M * (M + 1) < _BIG
-
-    def body(state):
-        rank, L, _ = state
-        following = jnp.where(remaining > L, rank[jnp.minimum(rows + L, M - 1)], -1)
-        if packable:
-            new = rank_rows([rank * (M + 1) + following + 1])
-        else:
-            new = rank_rows([rank, following])
-        return new, L * 2, classes(new) > classes(rank)
-
-    rank0 = rank_rows([g.data[:, f] for f in range(F)])
-    longest = jnp.max(jnp.where(live, g.sizes, 0))
-    rank, _, _ = lax.while_loop(lambda s: (s[1] < longest) & s[2], body,
-                                (rank0, jnp.int32(1), jnp.asarray(True)))
-    key = jnp.where(g.sizes > 0, rank[jnp.clip(starts, 0, M - 1)], -1)
-    order = lex_order([(~live).astype(_I32), key])
-    key_sorted, live_sorted = key[order], live[order]
-    dup = jnp.concatenate([jnp.zeros((1,), bool), key_sorted[1:] == key_sorted[:-1]])
-    kept_sorted = live_sorted & ~dup
-    new_id_sorted = jnp.where(kept_sorted, _cumsum_small(kept_sorted.astype(_I32)) - 1, K)
-    new_id = jnp.zeros((K,), _I32).at[order].set(new_id_sorted)
-    sizes = jnp.zeros((K,), _I32).at[new_id].set(g.sizes, mode="drop")
-    new_starts = _cumsum_small(sizes) - sizes
-    row_id = jnp.where(in_group, new_id[safe], K)
-    dest = jnp.where(row_id < K, new_starts[jnp.minimum(row_id, K - 1)] + rows - starts[safe], M)
-    data = jnp.zeros_like(g.data).at[dest].set(g.data, mode="drop")
-    group = jnp.full((M,), K, _I32).at[dest].set(row_id, mode="drop")
-    return Grouped(data, group, jnp.sum(kept_sorted, dtype=_I32), sizes)
 
 
 def _colorfilter(objs: Grouped, value, frozen_input: bool):
@@ -478,7 +382,7 @@ def _colorfilter(objs: Grouped, value, frozen_input: bool):
     live = jnp.arange(K) < objs.n
     ok = ~jnp.any(live & (objs.sizes == 0))
     kept = _keep_groups(objs, _first_colour(objs) == jnp.asarray(value, _I32))
-    return result(kept if frozen_input else _canonical_exact(kept), ok)
+    return result(kept if frozen_input else canonical_groups(kept), ok)
 
 
 def colorfilter(objs: Grouped, value):
@@ -502,7 +406,7 @@ def colorfilter_tuple(objs: Grouped, value):
     Args: objs Tuple[Object] ``Grouped``; value Integer ``int32[]``.
     Returns: Objects of the input's shapes. ``ok`` False when some object is empty
     (RuntimeError); never overflows (the kept objects are exactly ordered and deduplicated
-    by :func:`_canonical_exact`). Cost: ``O(M log M)`` per prefix doubling, at most
+    by :func:`canonical_groups`). Cost: ``O(M log M)`` per prefix doubling, at most
     ``⌈log2(largest object)⌉`` doublings.
     """
     return _colorfilter(objs, value, False)
@@ -510,7 +414,7 @@ def colorfilter_tuple(objs: Grouped, value):
 
 def _sizefilter(container: Grouped, n, frozen_input: bool):
     kept = _keep_groups(container, container.sizes == jnp.asarray(n, _I32))
-    return result(kept if frozen_input else _canonical_exact(kept))
+    return result(kept if frozen_input else canonical_groups(kept))
 
 
 def sizefilter(container: Grouped, n):
@@ -531,7 +435,7 @@ def sizefilter_tuple(container: Grouped, n):
     canonical order).
 
     Returns: ``Grouped`` of the input's shapes. ``ok`` always True; never overflows (exact
-    order and deduplication by :func:`_canonical_exact`). Cost: as
+    order and deduplication by :func:`canonical_groups`). Cost: as
     :func:`colorfilter_tuple`.
     """
     return _sizefilter(container, n, False)
