@@ -18,6 +18,14 @@ intersections and differences are neither always empty nor always total, and (d)
 containers. Element arguments are members of the container (first, middle, last) or
 foreign elements.
 
+Mixed pairs (a frozenset and the tuple of its element type, for ``combine`` and
+``difference``) add b values from b's own pool and a's elements reversed, halved and
+doubled. A Grid as a container of its rows uses the grid pool plus ``ROW_GRIDS`` (ties,
+duplicate rows, rows of width 0, 64 / 65 cells), member and near-miss rows, and
+``NONE_GRIDS`` where the answer cannot hold a ``None`` (``test_grid_rows_with_none``
+covers the rest). ``mostcommon`` / ``leastcommon`` of tuples of sets or grids add
+``COMMON_EDGE`` ties decided late, by a prefix, by width or by height.
+
 ``CASES`` maps ``(name, params)`` to a function ``pools -> [args, ...]`` (``pools`` from
 :func:`build_pools`). The default test samples the fixtures (``DEFAULT_LIMIT`` values of
 each) and runs the batched comparison only (one compile per signature); the ``slow``
@@ -37,11 +45,11 @@ import jax
 import numpy as np
 import pytest
 
-from jaxdsl.prims.sets import (AS_TUPLE, CONTAINERS, ELEMENT, FROZEN_ELEMS, FROZEN_GROUPED, SIGNATURES,
+from jaxdsl.prims.sets import (AS_TUPLE, CONTAINERS, ELEMENT, FROZEN_ELEMS, FROZEN_GROUPED, MIXED, SIGNATURES,
                                TUPLE_ELEMS, TUPLE_GROUPED)
 from jaxdsl.reference import PRIMITIVES as P
 from jaxdsl.reference._base import canon
-from jaxdsl.values import Capacity, from_python
+from jaxdsl.values import Capacity, from_python, to_python
 from tests.equivalence import check_equivalence
 
 INT, BOOL, TUP, CELL, GRID = "Integer", "Boolean", "IntegerTuple", "Cell", "Grid"
@@ -123,6 +131,36 @@ EDGE[TO] = ((), (frozenset(),), (LONG_A, LONG_B, LONG_A, LONG_PREFIX),
             (frozenset({(1, (0, 0))}),) * 3, tuple(canon(SINGLES_A))[:40],
             tuple(canon(SINGLES_B))[:40], (BIG_OBJ,), (NOISE_OBJ, P["shift"](NOISE_OBJ, (30, 0))))
 EDGE[TX] = tuple(_to_idx_tuple(t) for t in EDGE[TO])
+
+ROW_GRIDS = (
+    ((1, 2), (3, 4), (1, 2)), ((0, 0), (1, 1), (0, 0), (1, 1)), ((2,), (1,), (2,), (1,), (3,)),
+    ((3, 1), (2, 9), (2, 5)), ((4, 4, 4),) * 5, ((), (), ()), ((-1, 5), (127, -127), (-1, 5)),
+    _grid(8, 8, lambda i, j: (i + j) % 3), _grid(5, 13, lambda i, j: i % 2), _grid(2, 30, lambda i, j: j % 4),
+    _grid(30, 1, lambda i, j: i % 3),
+)
+"""Grids as containers of rows: duplicate rows, count ties (the smallest tied row wins, also
+when it appears later), uniform grids, rows of width 0, extreme colours, and 64 / 65 cells
+(``merge`` exactly fills / overflows ``caps.tuple``)."""
+
+NONE_GRIDS = (((None, 1), (2, 3), (None, 1)), ((None,), (0,), (None,), (0,)))
+"""Grids with ``None`` cells (from ``index`` outside a grid) for the Grid- and Boolean-valued
+row primitives; a row holding ``None`` is no Tuple[Integer] (see :func:`test_grid_rows_with_none`)."""
+
+COMMON_EDGE = {
+    TO: ((LONG_B, LONG_A, LONG_PREFIX, LONG_B, LONG_PREFIX), (LONG_A, frozenset(), LONG_A, frozenset()),
+         (frozenset({(2, (0, 0))}), frozenset({(1, (5, 5))}), frozenset({(1, (0, 0)), (1, (0, 1))})),
+         (LONG_PREFIX, LONG_A, LONG_PREFIX, LONG_A, LONG_B)),
+    TG: ((((2,),), ((1, 5),)), (((1, 2), (3, 4)), ((1, 2),)), (((1, 2), (0, 0)), ((1, 2), (3, 4), (0, 0))),
+         (((1, 9),), ((1,), (2,))), (((),), ((), ())), ((), ((5,),), ((),)), (((5,),), ((),)),
+         (((3, 3),), ((3, 3),), ((3,), (3,)), ((3,), (3,)), ((2, 9, 9),)),
+         (((1, 2), (3, 4)), ((1, 2), (3, 5)), ((1, 2), (3, 4)), ((1, 2), (3, 5)))),
+}
+"""Tuples of inner sets / grids whose ``mostcommon`` / ``leastcommon`` is decided by a tie
+between elements that differ late, by a proper prefix, by width or by height."""
+COMMON_EDGE[TX] = tuple(_to_idx_tuple(t) for t in COMMON_EDGE[TO])
+
+MIXED_BIG = {(TI, ISET): [((5,) * 40, frozenset(range(100, 140)))]}
+"""Extra overflowing ``combine`` pairs where converting the usual big pair would shrink b."""
 
 ELEMENT_EDGE = {
     INT: (0, 1, 2, 5, 7, 9, -1, 100, True),
@@ -412,11 +450,108 @@ def _branch(cond_t, t):
     return lambda pools: [(_pick(conds, k), x, _pick(pools[t], k + 1)) for k, x in enumerate(pools[t])]
 
 
+def _mixed(name, ta, tb):
+    """(a, b) cases of a frozenset and a tuple of one element type: the usual pairs, b
+    values of b's own pool (tuples out of canonical order, with duplicates), a's elements
+    reversed / halved / doubled as b, and (combine) overflowing pairs."""
+    base = _pairs(ta, tb)
+
+    def scrambled(x):
+        items = list(canon(x))[::-1][::2]
+        return frozenset(items) if tb in FROZEN_ELEMS + FROZEN_GROUPED else tuple(items) * 2
+
+    def make(pools):
+        A, B = pools[ta], pools[tb]
+        cases = base(pools)
+        cases += [(x, _pick(B, 3 * k + 2)) for k, x in enumerate(A)]
+        cases += [(x, scrambled(x)) for x in A[::1 + 2 * pools[SWEEP]]]
+        if name == "combine":
+            cases += [(a, _convert(b, tb)) for a, b in _big_pairs(ta)] + MIXED_BIG.get((ta, tb), [])
+        return cases
+
+    return make
+
+
+def _common_nested(t):
+    return lambda pools: _unary(t)(pools) + [(x,) for x in COMMON_EDGE[t]]
+
+
+# ----------------------------------------------------------------- a Grid as a container
+
+
+def _row_grids(pools, none=False):
+    """Grids for the row primitives: the grid pool, ROW_GRIDS and (``none``) NONE_GRIDS."""
+    return _dedupe(pools[GRID] + ROW_GRIDS + (NONE_GRIDS if none else ()))
+
+
+def _near_row(row):
+    """A row of the same length that differs from ``row`` in its last value."""
+    return row[:-1] + ((row[-1] + 1) % 10,) if row else (0,)
+
+
+def _row_first(pools):
+    """(row, grid) cases: member rows, foreign rows of the same and other lengths, ``()``."""
+    rows = pools[TI]
+    cases = []
+    for k, g in enumerate(_row_grids(pools, none=True)):
+        clean = [r for r in g if None not in r]
+        members = _dedupe(clean[:1] + clean[len(clean) // 2: len(clean) // 2 + 1] + clean[-1:])
+        cases += [(r, g) for r in members[: 1 + k % 3]]
+        cases += [(_near_row(g[0]) if g and None not in g[0] else (7, 7), g), (_pick(rows, k), g)]
+    return cases + [((), ((),)), ((), ((), ())), ((), ()), ((1,), ()), ((), ((1,),))]
+
+
+def _row_other(pools):
+    """(grid, row) cases: the swapped :func:`_row_first` cases (without ``None`` grids, whose
+    answer may hold ``None``) plus grids with no other row (the reference raises)."""
+    cases = [(g, r) for r, g in _row_first(pools) if not any(None in row for row in g)]
+    return cases + [((r,), r) for r in pools[TI][:6] if len(r) <= 30] + [
+        (((4, 4, 4),) * 5, (4, 4, 4)), (((), ()), ()), ((), (1,)), (((1,),), (2,))]
+
+
+def _row_pairs(pools):
+    """(a, b) grid pairs: neighbours, self, half of a's rows plus some of b's, empties."""
+    G = _row_grids(pools, none=True)
+    cases = []
+    for k, a in enumerate(G):
+        b = _pick(G, 7 * k + 1)
+        cases += [(a, b), ((), a)]
+        if a:
+            cases.append((a, a[::2] + tuple(r for r in b[:3] if len(r) == len(a[0]))))
+        if k % 2 == 0:
+            cases += [(a, a), (a, a[::-1]), (a, ())]
+    return cases + [(((),), ((),)), (((), ()), ((),)), (((),), ()), (((1,),), ((),))]
+
+
+def _row_unary(none: bool):
+    return lambda pools: [(g,) for g in _row_grids(pools, none=none)]
+
+
+ROW_PARAMS = ((GRID,), (TI, GRID), (GRID, TI), (GRID, GRID))
+"""Parameter lists of the Grid-as-a-container-of-rows signatures."""
+
+
+def _row_cases(name: str, params: tuple[str, ...]) -> Callable:
+    if name in ("contained", "remove"):
+        return _row_first
+    if name == "other":
+        return _row_other
+    if name == "difference":
+        return _row_pairs
+    return _row_unary(none=name == "dedupe")
+
+
 # =================================================================================== CASES
 
 
 def _cases_for(name: str, params: tuple[str, ...]) -> Callable:
     """The case builder of one signature."""
+    if params in ROW_PARAMS:
+        return _row_cases(name, params)
+    if (name in ("combine", "difference") and len(params) == 2 and params[0] != params[1]):
+        return _mixed(name, *params)
+    if name in ("mostcommon", "leastcommon") and params[0] in COMMON_EDGE:
+        return _common_nested(params[0])
     if name in ("size", "first", "last", "totuple", "dedupe", "maximum", "minimum",
                 "mostcommon", "leastcommon", "identity"):
         return _unary(params[0])
@@ -461,17 +596,20 @@ RAISES = {
     **{("first", (t,)): True for t in CONTAINERS},
     **{("last", (t,)): True for t in CONTAINERS},
     **{("other", (t, ELEMENT[t])): True for t in CONTAINERS},
-    **{(n, (t,)): True for n in ("mostcommon", "leastcommon") for t in TUPLE_ELEMS + (ISET,)},
+    **{(n, (t,)): True for n in ("mostcommon", "leastcommon") for t in CONTAINERS + (GRID,)},
+    ("first", (GRID,)): True, ("last", (GRID,)): True, ("other", (GRID, TI)): True,
     **{("repeat", sig.params): True for sig in SIGNATURES["repeat"]},
     ("interval", (INT, INT, INT)): True, ("hsplit", (GRID, INT)): True, ("vsplit", (GRID, INT)): True,
 }
 """Signatures whose cases must include inputs on which the reference raises."""
 
-ALWAYS_RAISES = {("mostcommon", (ISET,)), ("leastcommon", (ISET,))}
+ALWAYS_RAISES = {(n, (t,)) for n in ("mostcommon", "leastcommon") for t in FROZEN_ELEMS + FROZEN_GROUPED}
 """Signatures on which the reference always raises (a frozenset has no ``count``)."""
 
 OVERFLOWS = {
     *(("combine", (t, t)) for t in CONTAINERS),
+    *(("combine", pair) for pair in MIXED),
+    *((n, (t,)) for n in ("mostcommon", "leastcommon") for t in TUPLE_GROUPED),
     *(("merge", sig.params) for sig in SIGNATURES["merge"]),
     ("first", (OBJS,)), ("last", (OBJS,)), ("first", (TO,)), ("last", (TO,)),
     ("first", (ISETS,)), ("first", (TX,)), ("other", (OBJS, OBJ)), ("other", (TO, OBJ)),
@@ -555,7 +693,8 @@ INVARIANT_KEYS = [(name, sig.params) for name, sigs in SIGNATURES.items() for si
 DEFAULT_INVARIANT_KEYS = [
     ("combine", (OBJS, OBJS)), ("combine", (TO, TO)), ("combine", (ISET, ISET)),
     ("difference", (TC, TC)), ("dedupe", (TG,)), ("remove", (TUP, IDX)), ("insert", (OBJ, OBJS)),
-    ("repeat", (IDX, INT)), ("product", (TI, TI)), ("merge", (TG,)),
+    ("repeat", (IDX, INT)), ("product", (TI, TI)), ("merge", (TG,)), ("combine", (OBJS, TO)),
+    ("remove", (TI, GRID)),
 ]
 """A representative subset (one per kernel family) checked in the default run."""
 
@@ -635,3 +774,37 @@ def test_output_invariants_all(pools):
 
 def test_invariant_keys_exist():
     assert set(DEFAULT_INVARIANT_KEYS) <= set(INVARIANT_KEYS)
+
+
+# ================================================================ rows holding None cells
+
+NONE_ROW_CASES = [
+    ("first", (GRID,), (NONE_GRIDS[0],)), ("last", (GRID,), (NONE_GRIDS[0],)),
+    ("mostcommon", (GRID,), (NONE_GRIDS[0],)), ("leastcommon", (GRID,), (NONE_GRIDS[0],)),
+    ("mostcommon", (GRID,), (NONE_GRIDS[1],)), ("leastcommon", (GRID,), (NONE_GRIDS[1],)),
+    ("merge", (GRID,), (NONE_GRIDS[0],)), ("merge", (GRID,), (((1, 2), (3, None)),)),
+    ("other", (GRID, TI), (NONE_GRIDS[0], (2, 3))), ("other", (GRID, TI), (NONE_GRIDS[1], (1,))),
+    ("other", (GRID, TI), (((None, 1), (2, 3)), (5, 5))), ("first", (GRID,), (((2, 3), (None, 1)),)),
+]
+"""Row primitives on grids with ``None`` cells, where the reference's answer may hold a
+``None`` (the equivalence harness cannot convert such a Tuple[Integer])."""
+
+
+def test_grid_rows_with_none():
+    """A row holding ``None`` cannot be a Tuple[Integer]: JAX reports overflow exactly when
+    the reference's row holds ``None`` (ties count ``None`` as smallest), else the value."""
+    caps = Capacity()
+    compiled = {}
+    for name, params, args in NONE_ROW_CASES:
+        (sig,) = [s for s in SIGNATURES[name] if s.params == params]
+        if (name, params) not in compiled:
+            compiled[name, params] = jax.jit(functools.partial(sig.impl, caps=caps))
+        built = [from_python(t, a, caps)[0] for t, a in zip(params, args)]
+        value, ok, overflow = compiled[name, params](*built)
+        expected = P[name](*args)
+        where = f"{name}{args}: reference {expected}"
+        assert bool(ok), where
+        if None in expected:
+            assert bool(overflow), where
+        else:
+            assert not bool(overflow) and to_python(sig.result, jax.device_get(value)) == expected, where

@@ -4,6 +4,10 @@ size, merge, combine, intersection, difference, dedupe, first, last, other, inse
 remove, initset, totuple, contained, repeat, product, pair, interval, maximum, minimum,
 mostcommon, leastcommon, hsplit, vsplit, and equality / identity / branch for every
 container type (the scalar and Grid versions live in :mod:`jaxdsl.prims.numeric`).
+combine and difference also take a frozenset with the tuple of its element type (either
+way round; the result has the first argument's type). A Grid is also a container of its
+rows (a row is a Tuple[Integer]) for first, last, other, contained, remove, dedupe,
+difference, merge, mostcommon and leastcommon.
 
 Values (see :mod:`jaxdsl.containers`):
 
@@ -19,6 +23,11 @@ Values (see :mod:`jaxdsl.containers`):
   Object / Indices :class:`Elems`.
 * :class:`~jaxdsl.containers.GridTuple` ``(cells int8[G, H, W], h, w, n)`` — Tuple[Grid];
   grids ``≥ n`` are the empty grid. An element is a :class:`~jaxdsl.values.Grid`.
+* :class:`~jaxdsl.values.Grid` ``(cells int8[H, W], h, w)`` as a container: its ``h``
+  rows; a row is a Tuple[Integer] Elems ``int32[caps.tuple, 1]`` with ``n = w`` (cells
+  read with :func:`~jaxdsl.values.from_cell`; a ``None`` cell cannot be held in a row and
+  sets ``overflow``). Grid results (remove, dedupe, difference) keep the input's
+  capacity; no rows left is the empty grid ``()``.
 
 Output capacities: an Elems result has ``caps.tuple`` rows when F = 1 and ``caps.patch``
 rows otherwise (primitives that only drop elements keep the input's row count); a
@@ -52,10 +61,12 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from jaxdsl.containers import Elems, GridTuple, Grouped, compact, elems_equal, group_mask, lex_order, make_set, row_mask
+from jaxdsl.containers import (Elems, GridTuple, Grouped, compact, elems_equal, group_mask, group_starts,
+                               lex_order, make_set, row_mask)
 from jaxdsl.prims import Signature
 from jaxdsl.prims.grids import crop
-from jaxdsl.values import INT_EMPTY, INT_NONE, Capacity, Grid, int_valid, make_grid, result
+from jaxdsl.values import (CELL_NONE, INT_EMPTY, INT_NONE, Capacity, Grid, from_cell, int_valid, make_grid,
+                           result)
 
 _I32 = jnp.int32
 _BIG = 2**30
@@ -257,15 +268,10 @@ def _live(g: Grouped) -> jax.Array:
     return jnp.arange(g.sizes.shape[0]) < g.n
 
 
-def _starts(g: Grouped) -> jax.Array:
-    """``int32[K]``: first row of each group (exclusive prefix of the sizes)."""
-    return _excl_prefix(g.sizes)
-
-
 def _positions(g: Grouped) -> jax.Array:
     """``int32[M]``: each row's position inside its group (meaningless on padding rows)."""
     K = g.sizes.shape[0]
-    return jnp.arange(g.data.shape[0], dtype=_I32) - _starts(g)[jnp.minimum(g.group, K - 1)]
+    return jnp.arange(g.data.shape[0], dtype=_I32) - group_starts(g)[jnp.minimum(g.group, K - 1)]
 
 
 def _single(e: Elems) -> Grouped:
@@ -302,7 +308,7 @@ def _group_cmp(a: Grouped, b: Grouped):
         key = jnp.where(beyond | ~eq, 2 * pos[:, None] + jnp.where(beyond | ~lt, 1, 0), _BIG)
         return jax.ops.segment_min(key, seg, num_segments=Ka + 1)[:Ka]     # [Ka, blk]
 
-    starts_b = _starts(b)
+    starts_b = group_starts(b)
     if Kb <= _CMP_BLOCK or Kb % _CMP_BLOCK:
         first = block(starts_b, b.sizes)
     else:   # bound the [Ma, Kb] intermediates: Kb / _CMP_BLOCK sequential blocks
@@ -367,7 +373,7 @@ def _group_at(g: Grouped, k, cap: int):
     K, M = g.sizes.shape[0], g.data.shape[0]
     k = jnp.clip(jnp.asarray(k, _I32), 0, K - 1)
     size = g.sizes[k]
-    rows = g.data[jnp.clip(_starts(g)[k] + jnp.arange(cap), 0, M - 1)]
+    rows = g.data[jnp.clip(group_starts(g)[k] + jnp.arange(cap), 0, M - 1)]
     return _elems(rows, size, cap), size > cap
 
 
@@ -392,6 +398,23 @@ def _elem_eq_groups(g: Grouped, e: Elems) -> jax.Array:
     """``bool[K]``: live inner sets of ``g`` equal to the Object / Indices ``e``. O(M·F)."""
     _, equal = _group_cmp(g, _single(e))
     return equal[:, 0] & _live(g)
+
+
+def _groupset_of(t: Grouped) -> Grouped:
+    """The inner sets of a Tuple[Object] / Tuple[Indices] as an Objects / IndicesSet:
+    canonical order, later duplicates dropped, same capacities (it cannot overflow).
+
+    Exact: :func:`_group_cmp` of ``t`` with itself (O(M·K·F)) gives every inner set's
+    first occurrence and its rank among the distinct ones; the rows move with one scatter.
+    """
+    K = t.sizes.shape[0]
+    less, equal = _group_cmp(t, t)                                      # [k, j]: t_k < t_j, ==
+    live = _live(t)
+    earlier = jnp.arange(K)[None, :] < jnp.arange(K)[:, None]          # [k, j]: j < k
+    keep = live & ~jnp.any(equal & earlier & live[None, :], axis=1)
+    rank = jnp.sum(less & keep[:, None], axis=0, dtype=_I32)            # distinct sets before t_j
+    out, _ = _relayout([(t, rank, keep)], jnp.sum(keep, dtype=_I32), K, t.data.shape[0])
+    return out
 
 
 # ------------------------------------------------------------------- GridTuple kernels
@@ -422,6 +445,34 @@ def _grid_matches(t: GridTuple, grid: Grid) -> jax.Array:
     eq = _grids_eq(t.cells, t.h, t.w, grid.cells[None], jnp.reshape(grid.h, (1,)),
                    jnp.reshape(grid.w, (1,)))[:, 0]
     return eq & _grids_live(t)
+
+
+def _grids_less(t: GridTuple) -> jax.Array:
+    """``bool[G, G]``: Python's ``<`` of every grid of ``t`` with every grid of ``t``
+    (tuples of row tuples: the first differing row decides, a row or grid that is a
+    proper prefix first; ``None`` cells, like ``INT_NONE``, sort first). Meaningful for
+    live grids.
+
+    A grid's rows all have its width ``w``, so two grids of one width compare as their
+    first ``min(h)`` rows read row-major, then by height; two grids of different widths
+    (both with rows) are decided by row 0 alone — its common columns, then the shorter
+    row. One masked first-difference search over the ``H·W`` cells of every pair,
+    O(G²·H·W).
+    """
+    G, H, W = t.cells.shape
+    v = from_cell(t.cells).reshape(G, H * W)
+    i, j = jnp.arange(H * W) // W, jnp.arange(H * W) % W
+    ha, hb, wa, wb = t.h[:, None], t.h[None, :], t.w[:, None], t.w[None, :]
+    same_w = wa == wb
+    rows = jnp.where(same_w, jnp.minimum(ha, hb), jnp.minimum(jnp.minimum(ha, hb), 1))    # [G, G]
+    cols = jnp.minimum(wa, wb)
+    differ = ((i < rows[..., None]) & (j < cols[..., None])
+              & (v[:, None, :] != v[None, :, :]))                                      # [G, G, HW]
+    at = jnp.argmax(differ, axis=-1)
+    k = jnp.arange(G)
+    lt_at = v[k[:, None], at] < v[k[None, :], at]
+    tail = jnp.where((ha == 0) | (hb == 0) | same_w, ha < hb, wa < wb)
+    return jnp.where(jnp.any(differ, axis=-1), lt_at, tail)
 
 
 def _select_grids(t: GridTuple, keep: jax.Array, G: int):
@@ -560,10 +611,11 @@ def merge_grids(containers: GridTuple):
 def combine_sets(a: Elems, b: Elems, *, caps: Capacity):
     """arc-dsl #13 ``combine`` with a frozenset ``a`` (spec §4.2): the union ``a ∪ b``.
 
-    a, b: Indices / Object / IntegerSet Elems of one row width F → a's type, ``int32[cap,
-    F]`` canonical, cap = ``caps.tuple`` (F = 1) or ``caps.patch``. One sort of both row
-    arrays (dense ranking for integer sets). ``overflow`` when the union has more than
-    cap distinct rows. ``ok`` True.
+    a: Indices / Object / IntegerSet Elems; b: the same type or the tuple of the same
+    element type (Tuple[IntegerTuple] / Tuple[Cell] / Tuple[Integer]: any order,
+    duplicates) → a's type, ``int32[cap, F]`` canonical, cap = ``caps.tuple`` (F = 1) or
+    ``caps.patch``. One sort of both row arrays (dense ranking for integer sets).
+    ``overflow`` when the union has more than cap distinct rows. ``ok`` True.
     """
     data = jnp.concatenate([a.data, b.data])
     valid = jnp.concatenate([row_mask(a), row_mask(b)])
@@ -574,9 +626,11 @@ def combine_sets(a: Elems, b: Elems, *, caps: Capacity):
 def combine_tuples(a: Elems, b: Elems, *, caps: Capacity):
     """arc-dsl #13 ``combine`` of two tuples (spec §4.2): concatenation, duplicates kept.
 
-    a, b: Tuple[Integer] / Tuple[Boolean] / Tuple[IntegerTuple] / Tuple[Cell] Elems of
-    one type → that type, ``int32[cap, F]`` (a gather: row ``i`` is ``a[i]`` or
-    ``b[i - a.n]``). ``overflow`` when ``a.n + b.n`` exceeds cap. ``ok`` True.
+    a: Tuple[Integer] / Tuple[Boolean] / Tuple[IntegerTuple] / Tuple[Cell] Elems; b: the
+    same type or the frozenset of the same element type (IntegerSet / Indices / Object,
+    whose rows are already in the canonical order the reference appends them in) → a's
+    type, ``int32[cap, F]`` (a gather: row ``i`` is ``a[i]`` or ``b[i - a.n]``).
+    ``overflow`` when ``a.n + b.n`` exceeds cap. ``ok`` True.
     """
     cap = _rows_cap(a.data.shape[1], caps)
     i = jnp.arange(cap)
@@ -610,13 +664,27 @@ def combine_groupsets(a: Grouped, b: Grouped, *, caps: Capacity):
     return _finish(g, True, over)
 
 
+def combine_groupset_tuple(a: Grouped, b: Grouped, *, caps: Capacity):
+    """arc-dsl #13 ``combine`` of an Objects / IndicesSet ``a`` and a Tuple[Object] /
+    Tuple[Indices] ``b`` of the same inner type (spec §4.2): the union, a's type.
+
+    a, b: Grouped → Objects / IndicesSet with ``caps.objects`` groups and
+    ``caps.object_cells`` rows, inner sets in canonical order. ``b`` is first made a
+    frozenset (canonical order, duplicates dropped: :func:`_groupset_of`, O(M·K·F)), then
+    united as in :func:`combine_groupsets`. ``overflow`` when the union has more than
+    ``caps.objects`` inner sets or ``caps.object_cells`` rows. ``ok`` True.
+    """
+    return combine_groupsets(a, _groupset_of(b), caps=caps)
+
+
 def combine_grouptuples(a: Grouped, b: Grouped, *, caps: Capacity):
     """arc-dsl #13 ``combine`` of two Tuple[Object] / Tuple[Indices]: concatenation.
 
-    a, b: Grouped tuples → a's type with ``caps.objects`` groups and
-    ``caps.object_cells`` rows (gathers only: b's rows follow a's, its group indices
-    offset by ``a.n``). ``overflow`` when there are more groups or rows than that.
-    ``ok`` True.
+    a: Tuple[Object] / Tuple[Indices] Grouped; b: the same type or the frozenset of the
+    same inner type (Objects / IndicesSet, appended in its canonical layout order) → a's
+    type with ``caps.objects`` groups and ``caps.object_cells`` rows (gathers only: b's
+    rows follow a's, its group indices offset by ``a.n``). ``overflow`` when there are
+    more groups or rows than that. ``ok`` True.
     """
     K, M = caps.objects, caps.object_cells
     rows_a = jnp.sum(group_mask(a), dtype=_I32)
@@ -680,8 +748,10 @@ def difference(a, b):
     """arc-dsl #15 ``difference`` (spec §4.2): the elements of ``a`` not in ``b``, in a's
     order, as a's type (tuples keep duplicates).
 
-    a, b: two containers of one type (any Elems / Grouped / GridTuple type) → that type
-    and a's capacity. Membership by one sort (Elems; dense for integer containers),
+    a, b: two containers of one type (any Elems / Grouped / GridTuple type), or a
+    frozenset and a tuple of one element type (either way round, e.g. Indices and
+    Tuple[IntegerTuple], Objects and Tuple[Object]: only membership in ``b`` matters) →
+    a's type and capacity. Membership by one sort (Elems; dense for integer containers),
     exact inner-set equality (Grouped, O(M·K·F)) or grid equality (O(G²·H·W)).
     ``ok`` True, ``overflow`` False.
     """
@@ -1045,13 +1115,59 @@ def leastcommon(container: Elems):
     return _common(container, False)
 
 
-def common_frozenset(container: Elems):
-    """arc-dsl #28 ``mostcommon`` / #29 ``leastcommon`` of an IntegerSet (spec §4.2):
-    always raises (AttributeError: a frozenset has no ``count``), even when empty.
+def common_frozenset(container, *, caps: Capacity):
+    """arc-dsl #28 ``mostcommon`` / #29 ``leastcommon`` of a frozenset (spec §4.2): always
+    raises (AttributeError: a frozenset has no ``count``), even when empty.
 
-    container: IntegerSet Elems → Integer 0; ``ok`` False, ``overflow`` False.
+    container: IntegerSet / Indices / Object Elems → the zero Integer ``int32[]`` /
+    IntegerTuple ``int32[2]`` / Cell ``int32[3]``; Objects / IndicesSet Grouped → an
+    empty Object / Indices Elems ``int32[caps.patch, F]``. ``ok`` False, ``overflow``
+    False.
     """
-    return result(jnp.int32(0), False)
+    F = container.data.shape[1]
+    if _is_grouped(container):
+        return result(Elems(jnp.zeros((caps.patch, F), _I32), jnp.int32(0)), False)
+    return result(jnp.zeros(() if F == 1 else (F,), _I32), False)
+
+
+def _common_nested(container, most: bool, caps: Capacity):
+    if _is_grouped(container):
+        live = _live(container)
+        less, equal = _group_cmp(container, container)          # [k, j]: c_k < c_j, c_k == c_j
+    else:
+        live = _grids_live(container)
+        c = container
+        less, equal = _grids_less(c), _grids_eq(c.cells, c.h, c.w, c.cells, c.h, c.w)
+    counts = jnp.sum(equal & live[None, :], axis=1, dtype=_I32)
+    score = jnp.where(live, counts if most else -counts, -_BIG)
+    cand = live & (score == jnp.max(score))
+    beaten = jnp.any(less & cand[:, None], axis=0)             # a smaller candidate exists
+    value, over = _element_at(container, jnp.argmax(cand & ~beaten), caps)
+    return _finish(value, container.n > 0, over)
+
+
+def mostcommon_nested(container, *, caps: Capacity):
+    """arc-dsl #28 ``mostcommon`` of a tuple of sets or grids (spec §4.2, §5): the element
+    with the highest count; ties go to the smallest tied element in canonical order
+    (inner sets as sorted sequences, a proper prefix first; grids as tuples of rows).
+
+    container: Tuple[Object] / Tuple[Indices] Grouped (exact counts and order from
+    :func:`_group_cmp` of the tuple with itself, O(M·K·F)) → Object / Indices Elems
+    ``int32[caps.patch, F]``; Tuple[Grid] ``int8[G, H, W]`` (:func:`_grids_eq`,
+    :func:`_grids_less`, O(G²·H·W)) → Grid ``int8[H, W]``. ``ok`` False on an empty tuple
+    (ValueError); ``overflow`` when the chosen inner set has more than ``caps.patch``
+    rows.
+    """
+    return _common_nested(container, True, caps)
+
+
+def leastcommon_nested(container, *, caps: Capacity):
+    """arc-dsl #29 ``leastcommon`` of a tuple of sets or grids (spec §4.2, §5): the element
+    with the lowest count; ties go to the smallest tied element in canonical order.
+
+    Types, cost and flags as :func:`mostcommon_nested`.
+    """
+    return _common_nested(container, False, caps)
 
 
 def _as_boolean(impl):
@@ -1092,6 +1208,168 @@ def leastcommon_boolean(container: Elems):
     """arc-dsl #29 ``leastcommon`` of a Tuple[Boolean] → Boolean ``bool[]`` (a tie goes
     to False); flags as :func:`leastcommon`."""
     return _as_boolean(leastcommon)(container)
+
+
+# ============================================================ a Grid as a container of rows
+# spec §4.2, §4.4: "for a grid, the elements are its rows"; a row is a Tuple[Integer].
+
+
+def _grid_live(grid: Grid) -> jax.Array:
+    """``bool[H]``: the rows ``< h``."""
+    return jnp.arange(grid.cells.shape[0]) < grid.h
+
+
+def _as_row(values: jax.Array, w, caps: Capacity):
+    """The first ``w`` of ``values`` (``int32[W]``, Integers) as a Tuple[Integer] Elems
+    ``int32[caps.tuple, 1]``, and its overflow: longer than ``caps.tuple``, or holding a
+    ``None`` (``INT_NONE``, a ``None`` cell) that a container cannot hold."""
+    inside = jnp.arange(values.shape[0]) < w
+    over = (w > caps.tuple) | jnp.any(inside & (values == INT_NONE))
+    return _elems(values[:, None], w, caps.tuple), over
+
+
+def _grid_row(grid: Grid, i, caps: Capacity):
+    """Row ``i`` of ``grid`` as a Tuple[Integer] Elems and its overflow (:func:`_as_row`)."""
+    H = grid.cells.shape[0]
+    return _as_row(from_cell(grid.cells[jnp.clip(jnp.asarray(i, _I32), 0, H - 1)]), grid.w, caps)
+
+
+def _grid_row_eq(grid: Grid, row: Elems) -> jax.Array:
+    """``bool[H]``: live rows of ``grid`` equal to the Tuple[Integer] ``row`` (Python ``==``:
+    the same length and values; a ``None`` cell equals no Integer)."""
+    W = grid.cells.shape[1]
+    values = _fit_rows(row.data[:, 0], W)           # n == w ≤ W whenever a row can match
+    same = (from_cell(grid.cells) == values[None, :]) | (jnp.arange(W) >= grid.w)[None, :]
+    return _grid_live(grid) & (row.n == grid.w) & jnp.all(same, axis=1)
+
+
+def _select_rows(grid: Grid, keep: jax.Array) -> Grid:
+    """The rows of ``grid`` where ``keep`` (``bool[H]``), order kept, same capacity (``()``
+    when none is kept: ``h = w = 0``)."""
+    cells, n, _ = _compact(grid.cells, keep & _grid_live(grid), grid.cells.shape[0])
+    return make_grid(cells, n, grid.w)
+
+
+def first_row(grid: Grid, *, caps: Capacity):
+    """arc-dsl #44 ``first`` of a Grid (spec §4.4): its first row.
+
+    grid: Grid ``int8[H, W]`` → Tuple[Integer] Elems ``int32[caps.tuple, 1]`` (``()`` for
+    the rows of ``((),)``). ``ok`` False on the empty grid ``()`` (StopIteration);
+    ``overflow`` when the row is longer than ``caps.tuple`` or holds a ``None`` cell.
+    """
+    value, over = _grid_row(grid, 0, caps)
+    return _finish(value, grid.h > 0, over)
+
+
+def last_row(grid: Grid, *, caps: Capacity):
+    """arc-dsl #45 ``last`` of a Grid (spec §4.4): its last row.
+
+    Types and flags as :func:`first_row` (``ok`` False on ``()``: ValueError).
+    """
+    value, over = _grid_row(grid, grid.h - 1, caps)
+    return _finish(value, grid.h > 0, over)
+
+
+def other_row(grid: Grid, row: Elems, *, caps: Capacity):
+    """arc-dsl #48 ``other`` of a Grid and a row (spec §4.4): the first row that differs
+    from ``row``.
+
+    grid: Grid ``int8[H, W]``; row: Tuple[Integer] Elems → Tuple[Integer] Elems
+    ``int32[caps.tuple, 1]``. ``ok`` False when every row equals ``row`` or the grid is
+    ``()`` (StopIteration); ``overflow`` as :func:`first_row`.
+    """
+    keep = _grid_live(grid) & ~_grid_row_eq(grid, row)
+    value, over = _grid_row(grid, jnp.argmax(keep), caps)
+    return _finish(value, jnp.any(keep), over)
+
+
+def contained_row(row: Elems, grid: Grid):
+    """arc-dsl #12 ``contained`` of a row in a Grid (spec §4.2): ``row in grid``.
+
+    row: Tuple[Integer] Elems; grid: Grid ``int8[H, W]`` → Boolean ``bool[]`` (O(H·W)).
+    ``ok`` True, ``overflow`` False.
+    """
+    return result(jnp.any(_grid_row_eq(grid, row)))
+
+
+def remove_row(row: Elems, grid: Grid):
+    """arc-dsl #47 ``remove`` of a row from a Grid (spec §4.4): the rows that differ from
+    ``row``, in order, as a grid.
+
+    row: Tuple[Integer] Elems; grid: Grid ``int8[H, W]`` → Grid of the same capacity; the
+    empty grid ``()`` when every row is removed. ``ok`` True, ``overflow`` False.
+    """
+    return result(_select_rows(grid, ~_grid_row_eq(grid, row)))
+
+
+def dedupe_rows(grid: Grid):
+    """arc-dsl #16 ``dedupe`` of a Grid (spec §4.2): the first occurrence of each row, in
+    order (``((), ())`` → ``((),)``).
+
+    grid: Grid ``int8[H, W]`` → Grid of the same capacity (dense pairwise row equality,
+    O(H²·W); ``None`` cells equal each other). ``ok`` True, ``overflow`` False.
+    """
+    H = grid.cells.shape[0]
+    earlier = jnp.arange(H)[None, :] < jnp.arange(H)[:, None]          # [i, j]: j < i
+    dup = jnp.any(_eq_matrix(grid.cells, grid.cells) & earlier & _grid_live(grid)[None, :], axis=1)
+    return result(_select_rows(grid, ~dup))
+
+
+def difference_rows(a: Grid, b: Grid):
+    """arc-dsl #15 ``difference`` of two Grids (spec §4.2): the rows of ``a`` that are not
+    rows of ``b``, in order, as a grid (rows of different widths never match).
+
+    a, b: Grid ``int8[Ha, Wa]``, ``int8[Hb, Wb]`` → Grid of a's capacity; ``()`` when
+    every row is removed. O(Ha·Hb·W). ``ok`` True, ``overflow`` False.
+    """
+    W = max(a.cells.shape[1], b.cells.shape[1])
+    ca = _pad_cells(a.cells, a.cells.shape[0], W)
+    cb = _pad_cells(b.cells, b.cells.shape[0], W)
+    hit = _eq_matrix(ca, cb) & (a.w == b.w) & _grid_live(b)[None, :]
+    return result(_select_rows(a, ~jnp.any(hit, axis=1)))
+
+
+def merge_rows(grid: Grid, *, caps: Capacity):
+    """arc-dsl #21 ``merge`` of a Grid (spec §4.2): the tuple of all its values, row-major.
+
+    grid: Grid ``int8[H, W]`` → Tuple[Integer] Elems ``int32[caps.tuple, 1]`` (a gather;
+    ``()`` for ``()`` and ``((),)``). ``overflow`` when ``h·w > caps.tuple`` or the grid
+    holds a ``None`` cell. ``ok`` True.
+    """
+    T, (H, W) = caps.tuple, grid.cells.shape
+    k = jnp.arange(T)
+    w = jnp.maximum(grid.w, 1)
+    values = from_cell(grid.cells[jnp.clip(k // w, 0, H - 1), jnp.clip(k % w, 0, W - 1)])
+    n = grid.h * grid.w
+    over = (n > T) | jnp.any(grid.cells == CELL_NONE)
+    return _finish(_elems(values[:, None], n, T), True, over)
+
+
+def _common_row(grid: Grid, most: bool, caps: Capacity):
+    # rows of one grid share their width: as rows of width W they compare like Python tuples
+    row, ok, _ = _common(Elems(from_cell(grid.cells), grid.h), most)
+    value, over = _as_row(jnp.reshape(row, (-1,)), grid.w, caps)
+    return _finish(value, ok, over)
+
+
+def mostcommon_row(grid: Grid, *, caps: Capacity):
+    """arc-dsl #28 ``mostcommon`` of a Grid (spec §4.2, §5): the most frequent row; a tie
+    goes to the smallest tied row (lexicographic, ``None`` first).
+
+    grid: Grid ``int8[H, W]`` → Tuple[Integer] Elems ``int32[caps.tuple, 1]`` (dense
+    counts, O(H²·W)). ``ok`` False on the empty grid ``()`` (ValueError); ``overflow`` as
+    :func:`first_row`.
+    """
+    return _common_row(grid, True, caps)
+
+
+def leastcommon_row(grid: Grid, *, caps: Capacity):
+    """arc-dsl #29 ``leastcommon`` of a Grid (spec §4.2, §5): the least frequent row; a tie
+    goes to the smallest tied row.
+
+    Types and flags as :func:`mostcommon_row`.
+    """
+    return _common_row(grid, False, caps)
 
 
 # ===================================================================== §4.10 hsplit, vsplit
@@ -1198,8 +1476,8 @@ TI, TB, TT, TC = "Tuple[Integer]", "Tuple[Boolean]", "Tuple[IntegerTuple]", "Tup
 OBJS, ISETS, TO, TX, TG = "Objects", "IndicesSet", "Tuple[Object]", "Tuple[Indices]", "Tuple[Grid]"
 
 ELEMENT = {IDX: TUP, OBJ: CELL, ISET: INT, TI: INT, TB: BOOL, TT: TUP, TC: CELL,
-           OBJS: OBJ, ISETS: IDX, TO: OBJ, TX: IDX, TG: GRID}
-"""Element type of every container type."""
+           OBJS: OBJ, ISETS: IDX, TO: OBJ, TX: IDX, TG: GRID, GRID: TI}
+"""Element type of every container type (a Grid's elements are its rows)."""
 
 FROZEN_ELEMS = (IDX, OBJ, ISET)
 TUPLE_ELEMS = (TI, TB, TT, TC)
@@ -1210,6 +1488,11 @@ CONTAINERS = FROZEN_ELEMS + TUPLE_ELEMS + FROZEN_GROUPED + TUPLE_GROUPED + (TG,)
 AS_TUPLE = {IDX: TT, OBJ: TC, ISET: TI, OBJS: TO, ISETS: TX}
 """The tuple type of each frozenset type (same element type and representation)."""
 
+MIXED = tuple((s, AS_TUPLE[s]) for s in FROZEN_ELEMS + FROZEN_GROUPED) + tuple(
+    (AS_TUPLE[s], s) for s in FROZEN_ELEMS + FROZEN_GROUPED)
+"""(a, b) pairs of a frozenset type and its tuple type, either way round (combine,
+difference: the result has a's type)."""
+
 _BOOL_VERSION = {first: first_boolean, last: last_boolean, other: other_boolean,
                  mostcommon: mostcommon_boolean, leastcommon: leastcommon_boolean}
 
@@ -1219,16 +1502,27 @@ def _by_element(impl, c: str):
     return _BOOL_VERSION.get(impl, impl) if c == TB else impl
 
 
-def _combine_impl(c: str):
+def _combine_impl(c: str, b: str | None = None):
+    """``combine``'s implementation for a first argument of type ``c`` (and a second of
+    type ``b``, default ``c``)."""
     if c in FROZEN_ELEMS:
         return combine_sets
     if c in TUPLE_ELEMS:
         return combine_tuples
     if c in FROZEN_GROUPED:
-        return combine_groupsets
+        return combine_groupset_tuple if b in TUPLE_GROUPED else combine_groupsets
     if c in TUPLE_GROUPED:
         return combine_grouptuples
     return combine_grids
+
+
+def _common_signatures(of_elems, of_nested, of_grid) -> tuple[Signature, ...]:
+    """mostcommon / leastcommon: of every tuple type and of a Grid; every frozenset type
+    always raises (:func:`common_frozenset`)."""
+    return (*(Signature((c,), ELEMENT[c], _by_element(of_elems, c)) for c in TUPLE_ELEMS),
+            *(Signature((c,), ELEMENT[c], of_nested) for c in TUPLE_GROUPED + (TG,)),
+            *(Signature((c,), ELEMENT[c], common_frozenset) for c in FROZEN_ELEMS + FROZEN_GROUPED),
+            Signature((GRID,), TI, of_grid))
 
 
 SIGNATURES: dict[str, tuple[Signature, ...]] = {
@@ -1236,17 +1530,26 @@ SIGNATURES: dict[str, tuple[Signature, ...]] = {
     "size": tuple(Signature((c,), INT, size) for c in CONTAINERS if c not in (IDX, OBJ)),
     "merge": (Signature((OBJS,), OBJ, merge_sets), Signature((ISETS,), IDX, merge_sets),
               Signature((TO,), TC, merge_tuples), Signature((TX,), TT, merge_tuples),
-              Signature((TG,), GRID, merge_grids)),
-    "combine": tuple(Signature((c, c), c, _combine_impl(c)) for c in CONTAINERS),
+              Signature((TG,), GRID, merge_grids), Signature((GRID,), TI, merge_rows)),
+    "combine": (*(Signature((c, c), c, _combine_impl(c)) for c in CONTAINERS),
+                *(Signature((a, b), a, _combine_impl(a, b)) for a, b in MIXED)),
     "intersection": tuple(Signature((c, c), c, intersection) for c in FROZEN_ELEMS + FROZEN_GROUPED),
-    "difference": tuple(Signature((c, c), c, difference) for c in CONTAINERS),
-    "dedupe": tuple(Signature((c,), c, dedupe) for c in TUPLE_ELEMS + TUPLE_GROUPED + (TG,)),
-    "first": tuple(Signature((c,), ELEMENT[c], _by_element(first, c)) for c in CONTAINERS),
-    "last": tuple(Signature((c,), ELEMENT[c], _by_element(last, c)) for c in CONTAINERS),
-    "other": tuple(Signature((c, ELEMENT[c]), ELEMENT[c], _by_element(other, c)) for c in CONTAINERS),
-    "contained": tuple(Signature((ELEMENT[c], c), BOOL, contained) for c in CONTAINERS),
-    "remove": tuple(Signature((ELEMENT[c], c), c, remove_from_set if c in FROZEN_ELEMS else remove)
-                    for c in CONTAINERS),
+    "difference": (*(Signature((c, c), c, difference) for c in CONTAINERS),
+                   *(Signature((a, b), a, difference) for a, b in MIXED),
+                   Signature((GRID, GRID), GRID, difference_rows)),
+    "dedupe": (*(Signature((c,), c, dedupe) for c in TUPLE_ELEMS + TUPLE_GROUPED + (TG,)),
+               Signature((GRID,), GRID, dedupe_rows)),
+    "first": (*(Signature((c,), ELEMENT[c], _by_element(first, c)) for c in CONTAINERS),
+              Signature((GRID,), TI, first_row)),
+    "last": (*(Signature((c,), ELEMENT[c], _by_element(last, c)) for c in CONTAINERS),
+             Signature((GRID,), TI, last_row)),
+    "other": (*(Signature((c, ELEMENT[c]), ELEMENT[c], _by_element(other, c)) for c in CONTAINERS),
+              Signature((GRID, TI), TI, other_row)),
+    "contained": (*(Signature((ELEMENT[c], c), BOOL, contained) for c in CONTAINERS),
+                  Signature((TI, GRID), BOOL, contained_row)),
+    "remove": (*(Signature((ELEMENT[c], c), c, remove_from_set if c in FROZEN_ELEMS else remove)
+                 for c in CONTAINERS),
+               Signature((TI, GRID), GRID, remove_row)),
     "insert": tuple(Signature((ELEMENT[c], c), c, insert) for c in FROZEN_ELEMS + FROZEN_GROUPED),
     "initset": (Signature((TUP,), IDX, initset), Signature((CELL,), OBJ, initset),
                 Signature((INT,), ISET, initset), Signature((BOOL,), ISET, initset),
@@ -1262,14 +1565,13 @@ SIGNATURES: dict[str, tuple[Signature, ...]] = {
     "interval": (Signature((INT, INT, INT), TI, interval),),
     "maximum": (Signature((ISET,), INT, maximum), Signature((TI,), INT, maximum)),
     "minimum": (Signature((ISET,), INT, minimum), Signature((TI,), INT, minimum)),
-    "mostcommon": (*(Signature((c,), ELEMENT[c], _by_element(mostcommon, c)) for c in TUPLE_ELEMS),
-                   Signature((ISET,), INT, common_frozenset)),
-    "leastcommon": (*(Signature((c,), ELEMENT[c], _by_element(leastcommon, c)) for c in TUPLE_ELEMS),
-                    Signature((ISET,), INT, common_frozenset)),
+    "mostcommon": _common_signatures(mostcommon, mostcommon_nested, mostcommon_row),
+    "leastcommon": _common_signatures(leastcommon, leastcommon_nested, leastcommon_row),
     "hsplit": (Signature((GRID, INT), TG, hsplit),),
     "vsplit": (Signature((GRID, INT), TG, vsplit),),
     "equality": tuple(Signature((c, c), BOOL, equality) for c in CONTAINERS + (CELL,)),
     "identity": tuple(Signature((c,), c, identity) for c in CONTAINERS + (CELL,)),
-    "branch": tuple(Signature((BOOL, c, c), c, branch) for c in CONTAINERS + (CELL,)),
+    "branch": tuple(Signature((cond, c, c), c, branch)
+                    for cond in (BOOL, INT) for c in CONTAINERS + (CELL,)),
 }
 """Primitive name → its container-family signatures (merged into ``jaxdsl.prims.REGISTRY``)."""
