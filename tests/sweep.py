@@ -1,0 +1,142 @@
+"""The ARC-AGI-1 sweep: one case per real grid for every JAX signature.
+
+For every DSL type a signature can take, :func:`pools` derives one value per grid of
+:func:`tests.conftest.arc1_grids` (every distinct grid of ARC-AGI-1) plus the generated
+:func:`tests.conftest.edge_grids`, with the reference DSL:
+
+==========================  ================================================================
+type                        values derived from grid ``g`` (``k`` = its index)
+==========================  ================================================================
+Grid                        ``g``; its pair partner (input ↔ output); ``vmirror(g)``
+Objects                     ``objects(g, …)`` under flags ``k mod 8``; ``partition`` /
+                            ``fgpartition`` (alternating)
+Object                      object ``k mod n`` of the first (canonical order), shifted by an
+                            offset that goes negative / beyond the grid or normalized
+                            (``k mod 3``); another object of the same grid; ``toobject`` of
+                            the first one's backdrop
+Indices                     ``toindices`` of those Objects; ``ofcolor(g, leastcolor(g))``
+IndicesSet, Tuple[Object],  the Objects above as IndicesSet / reversed tuples
+Tuple[Indices]
+IntegerSet                  ``palette(g)``; the object sizes
+Tuple[Integer] / [Boolean]  first and last row; object sizes / ``row > 4``
+Tuple[IntegerTuple] / Cell  ``totuple`` of the Indices / Objects above
+Tuple[Grid]                 ``hsplit(g, 2)``, ``vsplit(g, 3)`` (the grid alone when they raise)
+Cell                        first and last cell of the Object
+IntegerTuple                a cycle of offsets (zero, unit, negative, beyond 30); the
+                            Object's first position; ``shape(g)``
+Integer                     a cycle over −2 … 30; the top-left colour; 1 … 5; object count
+Boolean                     three phases of ``k``
+==========================  ================================================================
+
+A signature with parameters ``(t1, …, tn)`` gets case ``k`` = the ``k``-th value of each
+type's pool, the ``i``-th parameter of a type taking that type's ``i``-th variant, so two
+arguments of one type come from the same grid but differ (intersections, differences,
+``cellwise`` and friends see related, not identical, values). Values that do not fit the
+test capacity are skipped by the harness, everything else is compared with the reference
+(:func:`tests.equivalence.check_equivalence`).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable
+
+from jaxdsl.reference import PRIMITIVES as P
+
+from tests.conftest import arc1_grid_pairs, arc1_grids, edge_grids
+
+_OFFSETS = ((0, 0), (1, 1), (-1, 2), (2, -3), (0, 1), (1, 0), (-1, -1), (3, 3), (29, 29),
+            (-30, 5), (1, 2), (-4, 0), (0, -7), (12, 12))
+_INTEGERS = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, 10, -2, 30, 15, 2, 1, 0, 3)
+_FLAGS = tuple((u, d, b) for u in (True, False) for d in (True, False) for b in (True, False))
+
+
+def _ordered(container) -> list:
+    """The inner sets of an Objects in canonical order (Python's order on their sorted
+    cell lists equals it, and is much cheaper than sorting by ``canon_key``)."""
+    return sorted(container, key=sorted)
+
+
+def _safe(fn: Callable, *args, default: Any) -> Any:
+    """``fn(*args)`` or ``default`` when the reference raises (empty grids, ...)."""
+    try:
+        return fn(*args)
+    except Exception:  # noqa: BLE001 - any raise of the reference means "no such value"
+        return default
+
+
+@functools.lru_cache(maxsize=None)
+def sweep_grids() -> tuple:
+    """Every distinct ARC-AGI-1 grid, then the generated edge grids (the sweep's index)."""
+    return arc1_grids() + tuple(edge_grids())
+
+
+def _partners() -> dict:
+    """Grid → the other grid of its first (input, output) pair."""
+    out = {}
+    for a, b in arc1_grid_pairs():
+        out.setdefault(a, b)
+        out.setdefault(b, a)
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def pools() -> dict[str, tuple[tuple, ...]]:
+    """DSL type → its variants, each a tuple with one value per grid of :func:`sweep_grids`."""
+    grids = sweep_grids()
+    partner = _partners()
+    cols: dict[str, list[list]] = {}
+
+    def put(dsl_type: str, *variants) -> None:
+        slots = cols.setdefault(dsl_type, [[] for _ in variants])
+        for slot, value in zip(slots, variants):
+            slot.append(value)
+
+    empty = frozenset()
+    for k, g in enumerate(grids):
+        objs = _safe(P["objects"], g, *_FLAGS[k % 8], default=empty)
+        parts = _safe(P["partition"] if k % 2 else P["fgpartition"], g, default=empty)
+        ordered = _ordered(objs)
+        first = ordered[k % len(ordered)] if ordered else empty
+        second = ordered[(k + 1) % len(ordered)] if ordered else empty
+        moved = (first if k % 3 == 0 else P["shift"](first, _OFFSETS[k % len(_OFFSETS)]) if k % 3 == 1
+                 else P["normalize"](first))
+        third = _safe(lambda o: P["toobject"](P["backdrop"](o), g), first, default=empty)
+        idx = P["toindices"](moved)
+        coloured = _safe(lambda: P["ofcolor"](g, P["leastcolor"](g)), default=empty)
+        cells = sorted(moved)
+        row0, rowz = (g[0], g[-1]) if g else ((), ())
+        sizes = tuple(len(o) for o in ordered)
+
+        put("Grid", g, partner.get(g, g), _safe(P["vmirror"], g, default=g))
+        put("Objects", objs, parts)
+        put("Object", moved, second, third)
+        put("Indices", idx, coloured, P["toindices"](second))
+        put("IndicesSet", frozenset(map(P["toindices"], objs)), frozenset(map(P["toindices"], parts)))
+        put("Tuple[Object]", tuple(ordered[::-1]), tuple(_ordered(parts)))
+        put("Tuple[Indices]", tuple(P["toindices"](o) for o in ordered[::-1]),
+            tuple(P["toindices"](o) for o in _ordered(parts)))
+        put("IntegerSet", _safe(P["palette"], g, default=empty), frozenset(sizes))
+        put("Tuple[Integer]", row0, rowz, sizes)
+        put("Tuple[Boolean]", tuple(v > 4 for v in row0), tuple(v % 2 == 0 for v in rowz))
+        put("Tuple[IntegerTuple]", P["totuple"](idx), P["totuple"](coloured))
+        put("Tuple[Cell]", P["totuple"](moved), P["totuple"](second))
+        put("Tuple[Grid]", _safe(P["hsplit"], g, 2, default=(g,)), _safe(P["vsplit"], g, 3, default=(g,)))
+        put("Cell", cells[0] if cells else (0, (0, 0)), cells[-1] if cells else (9, (-1, 40)))
+        put("IntegerTuple", _OFFSETS[k % len(_OFFSETS)], cells[0][1] if cells else (0, 0),
+            (len(g), len(g[0]) if g else 0))
+        put("Integer", _INTEGERS[k % len(_INTEGERS)], g[0][0] if g and g[0] else 0, k % 5 + 1, len(objs))
+        put("Boolean", k % 2 == 0, (k // 2) % 2 == 0, (k // 4) % 2 == 1)
+    return {t: tuple(tuple(v) for v in variants) for t, variants in cols.items()}
+
+
+def sweep_cases(params: tuple[str, ...]) -> list[tuple]:
+    """One argument tuple per grid of :func:`sweep_grids` for a signature's ``params``."""
+    table = pools()
+    seen: dict[str, int] = {}
+    columns = []
+    for t in params:
+        variants = table[t]
+        columns.append(variants[seen.get(t, 0) % len(variants)])
+        seen[t] = seen.get(t, 0) + 1
+    return list(zip(*columns))
