@@ -2,6 +2,9 @@
 
     python -m jaxdsl.bench --mode compile   # compile/run time vs program length & granularity
     python -m jaxdsl.bench --mode evaluate  # pairs/s of the JAX and reference backends
+    python -m jaxdsl.bench --mode prims     # time per sample-op of single primitives
+    python -m jaxdsl.bench --mode memory    # bytes per sample of every DSL type
+    python -m jaxdsl.bench --mode repr      # sorted rows vs a bitmap for Indices set ops
 
 Compile measurements use random well-typed straight-line programs over the JAX slice
 (:func:`random_program`): a chain of grid transforms (rotations, mirrors), colour edits
@@ -27,10 +30,11 @@ from absl import app, flags
 
 FLAGS = flags.FLAGS
 
-flags.DEFINE_enum("mode", "compile", ["compile", "evaluate", "prims", "memory", "point"],
+flags.DEFINE_enum("mode", "compile", ["compile", "evaluate", "prims", "memory", "repr", "point"],
                   "compile: compile time vs length; evaluate: throughput of both backends on --data "
                   "with the shipped programs; prims: time per sample-op of single primitives, JAX vs "
-                  "reference, on real inputs; memory: bytes per sample of each representation; "
+                  "reference, on real inputs; memory: bytes per sample of each representation; repr: sorted "
+                  "rows vs a bitmap window for Indices set operations on real patches; "
                   "point: one (length, segment size) measurement (used internally).")
 flags.DEFINE_list("lengths", ["10", "30", "100", "300", "1000"], "Program lengths (ops) to measure.")
 flags.DEFINE_list("segment_sizes", ["1", "8", "32", "0"], "Ops per kernel to compare (0 = whole program).")
@@ -191,6 +195,27 @@ _PRIM_CASES = [
 ]
 
 
+def _bound(impl, caps):
+    """A primitive implementation with its ``caps`` keyword bound (if it takes one)."""
+    return functools.partial(impl, caps=caps) if "caps" in inspect.signature(impl).parameters else impl
+
+
+def _kernel_seconds(fn, batch) -> float:
+    """Median seconds of ``jit(vmap(fn))`` on the (host) argument tuple ``batch`` over
+    ``--repeats`` timed calls, after one compiling call."""
+    import jax
+
+    kernel = jax.jit(jax.vmap(fn))
+    batch = jax.device_put(batch)
+    jax.block_until_ready(kernel(*batch))
+    times = []
+    for _ in range(FLAGS.repeats):
+        t0 = time.perf_counter()
+        jax.block_until_ready(kernel(*batch))
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
 def _prims_table() -> list[dict]:
     """Median time per sample-op of single primitives: one jit(vmap) kernel over a
     micro-batch of real inputs vs the reference called on each input."""
@@ -221,18 +246,7 @@ def _prims_table() -> list[dict]:
             if not any(o for _, o in vals):
                 built.append(tuple(v for v, _ in vals))
         batch = jax.tree_util.tree_map(lambda *xs: np.stack(xs), *built)
-        impl = sig.impl
-        if "caps" in inspect.signature(impl).parameters:
-            impl = functools.partial(impl, caps=caps)
-        kernel = jax.jit(jax.vmap(impl))
-        batch = jax.device_put(batch)
-        jax.block_until_ready(kernel(*batch))
-        times = []
-        for _ in range(FLAGS.repeats):
-            t0 = time.perf_counter()
-            jax.block_until_ready(kernel(*batch))
-            times.append(time.perf_counter() - t0)
-        jax_us = statistics.median(times) / len(built) * 1e6
+        jax_us = _kernel_seconds(_bound(sig.impl, caps), batch) / len(built) * 1e6
         ref_times = []
         for _ in range(max(1, FLAGS.repeats // 2)):
             t0 = time.perf_counter()
@@ -271,6 +285,101 @@ def _memory_table() -> list[dict]:
     return rows
 
 
+_WINDOW = (-30, 60)
+"""Bitmap window of the ``repr`` comparison: the coordinates real solvers reach (design.md)."""
+
+
+def _repr_table() -> list[dict]:
+    """Sorted rows (the chosen Indices representation) against a bitmap over the window
+    ``[-30, 60)²``: time per sample-op of union / intersection / difference / membership
+    on pairs of real patches — rows, bitmaps, and rows converted to bitmaps and back
+    (what a bitmap fast path inside the row representation would cost) — and bytes per
+    sample, at the run capacities of ``configs/default.json``. Pairs: ``ofcolor`` of the least and most common colour of
+    each grid, the second shifted by (1, 1) so that the sets overlap partly."""
+    import jax
+    import jax.numpy as jnp
+
+    from jaxdsl import config as config_mod
+    from jaxdsl import containers
+    from jaxdsl import data as data_mod
+    from jaxdsl import prims, reference
+    from jaxdsl.values import from_python
+
+    caps = config_mod.load_config().capacity
+    R = reference.PRIMITIVES
+    lo, hi = _WINDOW
+    side = hi - lo
+    grids = [s.input for s in data_mod.samples(data_mod.load_tasks(FLAGS.data))][: FLAGS.batch_size]
+    pairs = []
+    for g in grids:
+        a = R["ofcolor"](g, R["leastcolor"](g))
+        b = R["shift"](R["ofcolor"](g, R["mostcolor"](g)), (1, 1))
+        ra, oa = from_python("Indices", a, caps)
+        rb, ob = from_python("Indices", b, caps)
+        if not (oa or ob):
+            pairs.append((a, b, ra, rb))
+    rows_a = jax.tree_util.tree_map(lambda *xs: np.stack(xs), *[p[2] for p in pairs])
+    rows_b = jax.tree_util.tree_map(lambda *xs: np.stack(xs), *[p[3] for p in pairs])
+
+    def bitmap(patch):
+        m = np.zeros((side, side), bool)
+        for i, j in patch:
+            m[i - lo, j - lo] = True
+        return m
+
+    bits_a = np.stack([bitmap(p[0]) for p in pairs])
+    bits_b = np.stack([bitmap(p[1]) for p in pairs])
+    probe = np.array([min(p[0]) if p[0] else (0, 0) for p in pairs], np.int32)
+
+    def sig(name, params):
+        return _bound(next(s for s in prims.REGISTRY[name] if s.params == params).impl, caps)
+
+    ops = {
+        "union": (lambda a, b: sig("combine", ("Indices", "Indices"))(a, b), lambda a, b: a | b),
+        "intersection": (lambda a, b: sig("intersection", ("Indices", "Indices"))(a, b), lambda a, b: a & b),
+        "difference": (lambda a, b: sig("difference", ("Indices", "Indices"))(a, b), lambda a, b: a & ~b),
+    }
+
+    def to_bits(e):
+        """Rows → window bitmap (a scatter of the P rows; rows outside the window dropped)."""
+        live = jnp.arange(e.data.shape[0]) < e.n
+        i, j = e.data[:, 0] - lo, e.data[:, 1] - lo
+        inside = live & (i >= 0) & (i < side) & (j >= 0) & (j < side)
+        flat = jnp.where(inside, i * side + j, side * side)
+        return jnp.zeros((side * side,), bool).at[flat].set(True, mode="drop"), jnp.any(live & ~inside)
+
+    def via_bits(bits_fn):
+        """The hybrid a bitmap fast path would be: rows in, bitmap op, canonical rows out
+        (compaction of the window in row-major order, which is the canonical order)."""
+        def run(a, b):
+            (ma, oa), (mb, ob) = to_bits(a), to_bits(b)
+            m = bits_fn(ma, mb)
+            pos = jnp.arange(side * side, dtype=jnp.int32)
+            cells = jnp.stack([pos // side + lo, pos % side + lo], axis=1)
+            out, n, over = containers.compact(cells, m, caps.patch)
+            return containers.Elems(out, n), oa | ob | over
+        return run
+
+    def timed(fn, *args) -> float:
+        return _kernel_seconds(fn, args) / len(pairs) * 1e6
+
+    out = []
+    for op, (rows_fn, bits_fn) in ops.items():
+        out.append({"op": op, "samples": len(pairs), "rows_us_per_sample_op": round(timed(rows_fn, rows_a, rows_b), 3),
+                    "bitmap_us_per_sample_op": round(timed(bits_fn, bits_a, bits_b), 3),
+                    "rows_via_bitmap_us_per_sample_op": round(timed(via_bits(bits_fn), rows_a, rows_b), 3)})
+        print(json.dumps(out[-1]), flush=True)
+    contained = sig("contained", ("IntegerTuple", "Indices"))
+    out.append({"op": "contained", "samples": len(pairs),
+                "rows_us_per_sample_op": round(timed(contained, probe, rows_a), 3),
+                "bitmap_us_per_sample_op": round(timed(lambda p, m: m[p[0] - lo, p[1] - lo], probe, bits_a), 3)})
+    print(json.dumps(out[-1]), flush=True)
+    out.append({"op": "bytes_per_sample", "rows": int(sum(np.asarray(x)[0].nbytes for x in rows_a)),
+                "bitmap": int(bits_a[0].nbytes), "patch_capacity": caps.patch, "window": list(_WINDOW)})
+    print(json.dumps(out[-1]), flush=True)
+    return out
+
+
 def main(argv):
     del argv
     if FLAGS.mode == "point":
@@ -278,7 +387,7 @@ def main(argv):
                                        FLAGS.repeats)))
         return 0
     rows = {"compile": _compile_table, "evaluate": _evaluate_table, "prims": _prims_table,
-            "memory": _memory_table}[FLAGS.mode]()
+            "memory": _memory_table, "repr": _repr_table}[FLAGS.mode]()
     if FLAGS.mode == "compile":
         print(_markdown(rows))
     if FLAGS.out:
