@@ -21,7 +21,6 @@ chose the default):
 from __future__ import annotations
 
 import functools
-import inspect
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
@@ -29,6 +28,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from jaxdsl.prims import bind_caps
 from jaxdsl.reference.constants import CONSTANTS
 from jaxdsl.values import Capacity
 
@@ -53,9 +53,7 @@ def constant_value(name: str) -> np.ndarray:
 
 @functools.lru_cache(maxsize=None)
 def _bind_caps(impl: Callable, caps: Capacity) -> Callable:
-    if "caps" in inspect.signature(impl).parameters:
-        return functools.partial(impl, caps=caps)
-    return impl
+    return bind_caps(impl, caps)
 
 
 def apply_op(top: TypedOp, env: dict[str, Triple], consts: dict[str, Any], caps: Capacity) -> Triple:

@@ -16,8 +16,6 @@ is printed as a Markdown table and written as JSON to ``--out``.
 
 from __future__ import annotations
 
-import functools
-import inspect
 import json
 import random
 import statistics
@@ -195,11 +193,6 @@ _PRIM_CASES = [
 ]
 
 
-def _bound(impl, caps):
-    """A primitive implementation with its ``caps`` keyword bound (if it takes one)."""
-    return functools.partial(impl, caps=caps) if "caps" in inspect.signature(impl).parameters else impl
-
-
 def _kernel_seconds(fn, batch) -> float:
     """Median seconds of ``jit(vmap(fn))`` on the (host) argument tuple ``batch`` over
     ``--repeats`` timed calls, after one compiling call."""
@@ -246,7 +239,7 @@ def _prims_table() -> list[dict]:
             if not any(o for _, o in vals):
                 built.append(tuple(v for v, _ in vals))
         batch = jax.tree_util.tree_map(lambda *xs: np.stack(xs), *built)
-        jax_us = _kernel_seconds(_bound(sig.impl, caps), batch) / len(built) * 1e6
+        jax_us = _kernel_seconds(prims.bind_caps(sig.impl, caps), batch) / len(built) * 1e6
         ref_times = []
         for _ in range(max(1, FLAGS.repeats // 2)):
             t0 = time.perf_counter()
@@ -332,7 +325,7 @@ def _repr_table() -> list[dict]:
     probe = np.array([min(p[0]) if p[0] else (0, 0) for p in pairs], np.int32)
 
     def sig(name, params):
-        return _bound(next(s for s in prims.REGISTRY[name] if s.params == params).impl, caps)
+        return prims.bind_caps(next(s for s in prims.REGISTRY[name] if s.params == params).impl, caps)
 
     ops = {
         "union": (lambda a, b: sig("combine", ("Indices", "Indices"))(a, b), lambda a, b: a | b),

@@ -19,7 +19,6 @@ Cases whose *arguments* do not fit the capacity are skipped (they cannot be buil
 from __future__ import annotations
 
 import functools
-import inspect
 from typing import Any, Callable, Sequence
 
 import chex
@@ -27,7 +26,7 @@ import jax
 import numpy as np
 
 from jaxdsl import containers, reference
-from jaxdsl.prims import Signature
+from jaxdsl.prims import Signature, bind_caps
 from jaxdsl.values import Capacity, from_python, to_python
 
 DEFAULT_CAPACITY = Capacity()
@@ -49,12 +48,6 @@ def _converted(ptype: str, arg: Any, capacity: Capacity) -> tuple[Any, bool]:
     to equal arrays — ``True`` and ``1`` are both stored as 1 — so a shared entry is exact.)
     At most 32 k entries (a few hundred MB at the test capacities)."""
     return from_python(ptype, arg, capacity)
-
-
-def _bind_caps(impl: Callable, capacity: Capacity) -> Callable:
-    if "caps" in inspect.signature(impl).parameters:
-        return functools.partial(impl, caps=capacity)
-    return impl
 
 
 def _stack(values: list) -> Any:
@@ -122,7 +115,7 @@ def check_equivalence(
       AssertionError naming the primitive, signature and the first failing case.
     """
     ref_fn = reference.PRIMITIVES[name]
-    impl = _bind_caps(signature.impl, capacity)
+    impl = bind_caps(signature.impl, capacity)
     built, kept = [], []
     for args in cases:
         if len(args) != len(signature.params):

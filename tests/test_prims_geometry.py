@@ -32,7 +32,8 @@ from jaxdsl import reference
 from jaxdsl.prims.geometry import SIGNATURES
 from jaxdsl.reference._base import canon
 from jaxdsl.values import INT_LIMIT, Capacity, from_python
-from tests.equivalence import _bind_caps, check_equivalence
+from jaxdsl.prims import bind_caps
+from tests.equivalence import check_equivalence
 
 IND, OBJ, INT, GRID = "Indices", "Object", "Integer", "Grid"
 L = INT_LIMIT - 1
@@ -367,7 +368,7 @@ def test_palette_canonical(objects_):
     caps = Capacity()
     for kind, pool in ((OBJ, objects_[::200] + EDGE_OBJECTS),):
         (sig,) = [s for s in SIGNATURES["palette"] if s.params == (kind,)]
-        fn = jax.jit(jax.vmap(_bind_caps(sig.impl, caps)))
+        fn = jax.jit(jax.vmap(bind_caps(sig.impl, caps)))
         built = [from_python(kind, p, caps) for p in pool]
         built = [v for v, ovf in built if not ovf]
         batch = jax.tree_util.tree_map(lambda *xs: np.stack([np.asarray(x) for x in xs]), *built)

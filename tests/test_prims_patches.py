@@ -24,7 +24,6 @@ tested directly in ``test_unrepresentable_results``.
 
 from __future__ import annotations
 
-import functools
 import inspect
 from typing import Callable
 
@@ -35,6 +34,7 @@ import pytest
 
 from jaxdsl import reference
 from jaxdsl.containers import Elems
+from jaxdsl.prims import bind_caps
 from jaxdsl.prims.patches import SIGNATURES
 from jaxdsl.values import INT_LIMIT, Capacity, from_python, to_python
 from tests.equivalence import check_equivalence
@@ -264,9 +264,7 @@ _IDS = [f"{n}{list(s.params)}" for n, s in _SIGNATURES]
 
 
 def _bind(sig, capacity: Capacity):
-    if "caps" in inspect.signature(sig.impl).parameters:
-        return functools.partial(sig.impl, caps=capacity)
-    return sig.impl
+    return bind_caps(sig.impl, capacity)
 
 
 def _build(sig, cases, capacity: Capacity) -> list:

@@ -27,8 +27,6 @@ small-capacity runs (overflow on groups and on cells, non-square grid capacity);
 
 from __future__ import annotations
 
-import functools
-import inspect
 import itertools
 import random
 from typing import Callable
@@ -37,6 +35,7 @@ import jax
 import numpy as np
 import pytest
 
+from jaxdsl.prims import bind_caps
 from jaxdsl.prims.segmentation import SIGNATURES
 from jaxdsl.reference import PRIMITIVES as P
 from jaxdsl.reference._base import canon
@@ -288,9 +287,7 @@ def _check_layout(name, sig, cases, caps: Capacity = Capacity()) -> int:
         if not any(over for _, over in converted):
             kept.append(args)
             built.append([v for v, _ in converted])
-    impl = sig.impl
-    if "caps" in inspect.signature(impl).parameters:
-        impl = functools.partial(impl, caps=caps)
+    impl = bind_caps(sig.impl, caps)
     batch = jax.tree_util.tree_map(lambda *xs: np.stack([np.asarray(x) for x in xs]), *built)
     values, oks, overflows = jax.device_get(jax.jit(jax.vmap(impl))(*batch))
     checked = 0

@@ -38,13 +38,13 @@ Python values, cannot see).
 from __future__ import annotations
 
 import functools
-import inspect
 from typing import Callable
 
 import jax
 import numpy as np
 import pytest
 
+from jaxdsl.prims import bind_caps
 from jaxdsl.prims.sets import (AS_TUPLE, CONTAINERS, ELEMENT, FROZEN_ELEMS, FROZEN_GROUPED, MIXED, SIGNATURES,
                                TUPLE_ELEMS, TUPLE_GROUPED)
 from jaxdsl.reference import PRIMITIVES as P
@@ -744,9 +744,7 @@ def _check_value(dsl_type: str, v, where: str):
 def _invariants(key, pools, limit):
     name, params = key
     (sig,) = [s for s in SIGNATURES[name] if s.params == params]
-    impl = sig.impl
-    if "caps" in inspect.signature(impl).parameters:
-        impl = functools.partial(impl, caps=Capacity())
+    impl = bind_caps(sig.impl, Capacity())
     built = []
     for args in CASES[key](pools)[:limit]:
         conv = [from_python(t, a, Capacity()) for t, a in zip(params, args)]

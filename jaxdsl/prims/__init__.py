@@ -17,7 +17,9 @@ Calling convention of an implementation (``Signature.impl``):
 
 from __future__ import annotations
 
+import functools
 import importlib
+import inspect
 from typing import Callable, NamedTuple
 
 from jaxdsl import containers  # noqa: F401  (registers the container types' converters)
@@ -35,6 +37,14 @@ class Signature(NamedTuple):
     params: tuple[str, ...]
     result: str
     impl: Callable
+
+
+def bind_caps(impl: Callable, caps) -> Callable:
+    """``impl`` with its keyword ``caps`` bound to the :class:`jaxdsl.values.Capacity`
+    ``caps`` when it declares one (see the calling convention above), else ``impl``."""
+    if "caps" in inspect.signature(impl).parameters:
+        return functools.partial(impl, caps=caps)
+    return impl
 
 
 FAMILIES = ("numeric", "measures", "grids", "geometry", "patches", "painting", "segmentation", "sets")
