@@ -15,11 +15,12 @@ from typing import Mapping
 
 from jaxdsl.prims import REGISTRY, Signature
 from jaxdsl.reference.constants import CONSTANTS
+from jaxdsl.types import BOOLEAN, GRID, INTEGER, INTEGER_TUPLE
 
 from .errors import TypeInferenceError, UnsupportedError
 from .ir import Op, PrimRef, Program, Var
 
-COERCIONS: dict[tuple[str, str], str] = {("Boolean", "Integer"): "bool_to_int"}
+COERCIONS: dict[tuple[str, str], str] = {(BOOLEAN, INTEGER): "bool_to_int"}
 """(argument type, parameter type) pairs accepted by coercion, with the coercion's name."""
 
 
@@ -27,10 +28,10 @@ def constant_type(name: str) -> str:
     """DSL type of an arc-dsl constant (``T`` → Boolean, ``ONE`` → Integer, ``DOWN`` → IntegerTuple)."""
     value = CONSTANTS[name]
     if isinstance(value, bool):
-        return "Boolean"
+        return BOOLEAN
     if isinstance(value, int):
-        return "Integer"
-    return "IntegerTuple"
+        return INTEGER
+    return INTEGER_TUPLE
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def _match(sig: Signature, arg_types: tuple[str, ...], allow_coercion: bool):
     return tuple(coercions)
 
 
-def infer(program: Program, input_types: tuple[str, ...] = ("Grid",),
+def infer(program: Program, input_types: tuple[str, ...] = (GRID,),
           registry: Mapping[str, tuple[Signature, ...]] = REGISTRY) -> TypedProgram:
     """Type every variable of ``program`` and pick each op's JAX signature.
 

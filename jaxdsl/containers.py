@@ -1,24 +1,11 @@
-"""Padded JAX representations of cells, patches, objects and containers (issue #3).
+"""Padded JAX containers (rows, groups of rows, tuples of grids), their shared kernels
+and their Python converters.
 
-Every set-like arc-dsl value is a padded array of fixed-width integer *rows*:
-
-=======================  =======================================  ==========================
-DSL type                 JAX value                                row
-=======================  =======================================  ==========================
-``Cell``                 ``int32[3]``                             ``(colour, i, j)``
-``Indices``              :class:`Elems` ``data int32[P, 2]``      ``(i, j)``
-``Object``               :class:`Elems` ``data int32[P, 3]``      ``(colour, i, j)``
-``IntegerSet``           :class:`Elems` ``data int32[T, 1]``      ``(v,)``
-``Tuple[Integer]``       :class:`Elems` ``data int32[T, 1]``      ``(v,)``
-``Tuple[Boolean]``       :class:`Elems` ``data int32[T, 1]``      ``(0 or 1,)``
-``Tuple[IntegerTuple]``  :class:`Elems` ``data int32[P, 2]``      ``(a, b)``
-``Tuple[Cell]``          :class:`Elems` ``data int32[P, 3]``      ``(colour, i, j)``
-``Objects``              :class:`Grouped` ``data int32[M, 3]``    cells of all objects
-``IndicesSet``           :class:`Grouped` ``data int32[M, 2]``    positions of all patches
-``Tuple[Object]``        :class:`Grouped` ``data int32[M, 3]``
-``Tuple[Indices]``       :class:`Grouped` ``data int32[M, 2]``
-``Tuple[Grid]``          :class:`GridTuple` ``cells int8[G, H, W]``
-=======================  =======================================  ==========================
+Every set-like arc-dsl value is a padded array of fixed-width integer *rows*: a position
+is ``(i, j)``, a cell ``(colour, i, j)``, an integer ``(v,)``. :class:`Elems` holds one
+frozenset or tuple of rows, :class:`Grouped` a container of frozensets stored flat,
+:class:`GridTuple` a tuple of grids. Which DSL type uses which class, row width and
+capacity is defined once, in the type table :mod:`jaxdsl.types`.
 
 Invariants (every primitive keeps them; :func:`make_set` and friends establish them):
 
@@ -33,7 +20,12 @@ Invariants (every primitive keeps them; :func:`make_set` and friends establish t
   sequences, a proper prefix first) and distinct. ``Tuple[Object]`` / ``Tuple[Indices]``
   keep tuple order of the groups. ``group[r]`` is the inner-set index of row ``r``;
   padding rows have ``group == K`` (the group capacity) and zero data.
-* Patch coordinates are unconstrained int32 (negative or beyond the grid is fine).
+* **Window.** Position rows hold coordinates in :data:`POSITION_WINDOW` (``[-1024,
+  1024)``, negative or far beyond the grid is fine), cell rows colours in
+  :data:`COLOUR_WINDOW`; a value with a row outside does not fit (``overflow``), checked
+  once for every primitive result by the registry (:mod:`jaxdsl.prims`). Inside the
+  window every row packs into one order-preserving ``int32`` key (:func:`pack_rows`),
+  so the set kernels sort and search single keys.
 * A value that does not fit its capacity sets ``overflow``; its content is then
   meaningless and never reported as a result.
 
@@ -100,30 +92,13 @@ class GridTuple(NamedTuple):
         return _values.Grid(self.cells[k], self.h[k], self.w[k])
 
 
-# ---------------------------------------------------------------------------- types
-
-ROW_WIDTH = {
-    "Indices": 2, "Object": 3, "IntegerSet": 1, "Tuple[Integer]": 1, "Tuple[Boolean]": 1,
-    "Tuple[IntegerTuple]": 2, "Tuple[Cell]": 3,
-    "Objects": 3, "IndicesSet": 2, "Tuple[Object]": 3, "Tuple[Indices]": 2,
-}
-"""Row width F of every row-array DSL type."""
-
-FROZEN = {"Indices", "Object", "IntegerSet", "Objects", "IndicesSet"}
-"""DSL types that are frozensets at their outer level."""
-
-ELEMS_TYPES = ("Indices", "Object", "IntegerSet", "Tuple[Integer]", "Tuple[Boolean]",
-               "Tuple[IntegerTuple]", "Tuple[Cell]")
-GROUPED_TYPES = ("Objects", "IndicesSet", "Tuple[Object]", "Tuple[Indices]")
-INNER_TYPE = {"Objects": "Object", "IndicesSet": "Indices", "Tuple[Object]": "Object",
-              "Tuple[Indices]": "Indices"}
-"""Element type of each Grouped type."""
+# ---------------------------------------------------------------------------- capacities
 
 
-def elems_capacity(dsl_type: str, caps) -> int:
-    """Row capacity N of an :class:`Elems` type: ``caps.tuple`` for integer containers,
-    ``caps.patch`` for containers of positions or cells."""
-    return caps.tuple if ROW_WIDTH[dsl_type] == 1 else caps.patch
+def elems_capacity(F: int, caps) -> int:
+    """Row capacity N of an :class:`Elems` of row width ``F``: ``caps.tuple`` for integer
+    containers (F = 1), ``caps.patch`` for containers of positions or cells."""
+    return caps.tuple if F == 1 else caps.patch
 
 
 # ---------------------------------------------------------------------------- row kernels
@@ -142,6 +117,15 @@ def lex_order(keys: list[jax.Array]) -> jax.Array:
     return perm
 
 
+def prefix_sum(x: jax.Array) -> jax.Array:
+    """Inclusive prefix sum of a 1-D vector as ``int32`` (bool / int input).
+
+    A work-efficient ``lax.associative_scan``: on XLA:CPU about 3× faster than
+    ``jnp.cumsum`` (a reduce-window) for the 256–1,024-long vectors of the row kernels.
+    """
+    return lax.associative_scan(jnp.add, x.astype(jnp.int32))
+
+
 def compact(data: jax.Array, keep: jax.Array, cap: int):
     """Stable compaction: the rows of ``data`` where ``keep``, first ``cap`` of them.
 
@@ -153,10 +137,107 @@ def compact(data: jax.Array, keep: jax.Array, cap: int):
     """
     L = data.shape[0]
     n = jnp.sum(keep, dtype=jnp.int32)
-    dest = jnp.where(keep, jnp.cumsum(keep, dtype=jnp.int32) - 1, L + cap)
+    dest = jnp.where(keep, prefix_sum(keep) - 1, L + cap)
     out = jnp.zeros((cap,) + data.shape[1:], data.dtype)
     out = out.at[dest].set(data, mode="drop")
     return out, jnp.minimum(n, cap), n > cap
+
+
+POSITION_WINDOW = (-1024, 1024)
+"""Coordinates ``[low, high)`` a position row (Indices, Object, tuples of positions or
+cells and the sets of sets built from them) can hold: 30× the largest ARC grid on every
+side, far beyond any patch real programs build (design brief: [-30, 60)² covers all 400
+public solvers). A row outside does not fit (``overflow``, exact fallback)."""
+
+COLOUR_WINDOW = (-512, 512)
+"""Colours ``[low, high)`` a cell row (Object, Tuple[Cell]) can hold."""
+
+KEY_FIELDS = {1: ((-(2**31), 32),), 2: ((-(2**15), 16), (-(2**15), 16)),
+              3: ((-(2**9), 10), (-(2**10), 11), (-(2**10), 11))}
+"""Packed-key layout of a row of width F (:func:`pack_rows`): ``(lowest value, bits)`` of
+each component, most significant first. Integers (F = 1) are their own key; every
+field covers its component's window (:data:`POSITION_WINDOW`, :data:`COLOUR_WINDOW`)."""
+
+KEY_PAD = jnp.iinfo(jnp.int32).max
+"""Key of a padding (invalid) row: sorts after (or ties with) every real key."""
+
+
+def window_bounds(F: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(low int64[F], high int64[F])``: a row of width F ≥ 2 lies inside the window
+    when ``low ≤ row < high`` componentwise (colour first for F = 3, then positions)."""
+    parts = [COLOUR_WINDOW] * (F - 2) + [POSITION_WINDOW] * 2
+    return np.array([lo for lo, _ in parts], np.int64), np.array([hi for _, hi in parts], np.int64)
+
+
+def rows_in_window(data: jax.Array, valid: jax.Array) -> jax.Array:
+    """``bool[]``: every valid row of ``data`` (``int32[L, F]``) lies inside the window
+    (:data:`POSITION_WINDOW`, :data:`COLOUR_WINDOW`).
+
+    The window is part of every row container's capacity (an invariant, like the row
+    count): a value with a row outside it does not fit and sets ``overflow``. The
+    registry checks it on every container result (:mod:`jaxdsl.prims`), the Python
+    converters on every input, so :func:`pack_rows` can rely on it. Integer rows
+    (F = 1) always fit."""
+    F = data.shape[1]
+    if F == 1:
+        return jnp.asarray(True)
+    low, high = window_bounds(F)
+    inside = jnp.all((data >= low.astype(np.int32)) & (data < high.astype(np.int32)), axis=1)
+    return jnp.all(inside | ~valid)
+
+
+def pack_rows(data: jax.Array, valid: jax.Array):
+    """One order-preserving ``int32`` key per row: ``key(r) < key(s)`` iff row ``r`` is
+    lexicographically (canonically, spec §5) smaller than row ``s``.
+
+    Args:
+      data: ``int32[L, F]`` rows, F ∈ {1, 2, 3}; valid: ``bool[L]``.
+    Returns:
+      ``(key int32[L], fits bool[])``: invalid rows get :data:`KEY_PAD`; ``fits`` is
+      False when a valid row has a component outside its key field
+      (:data:`KEY_FIELDS`; never for rows inside the window), and then the keys are
+      meaningless. A real row may pack to
+      ``KEY_PAD`` itself; callers count valid rows rather than trusting the pad value.
+
+    On XLA:CPU a single-key ``int32`` sort is ~9× faster than a multi-operand
+    ``lax.sort`` over F keys, which is why every hot set kernel packs its rows.
+    """
+    F = data.shape[1]
+    if F == 1:
+        return jnp.where(valid, data[:, 0], KEY_PAD), jnp.asarray(True)
+    fields = KEY_FIELDS[F]
+    packed = jnp.zeros(data.shape[:1], jnp.uint32)
+    fits = jnp.ones(data.shape[:1], bool)
+    for f, (low, bits) in enumerate(fields):
+        x = data[:, f]
+        fits = fits & (x >= low) & (x < low + 2**bits)
+        packed = (packed << bits) | (x - low).astype(jnp.uint32)
+    key = lax.bitcast_convert_type(packed ^ jnp.uint32(2**31), jnp.int32)
+    return jnp.where(valid, key, KEY_PAD), jnp.all(fits | ~valid)
+
+
+def unpack_keys(key: jax.Array, F: int) -> jax.Array:
+    """Inverse of :func:`pack_rows` for keys of rows inside their key fields: ``int32[L]``
+    → ``int32[L, F]``."""
+    if F == 1:
+        return key[:, None]
+    u = lax.bitcast_convert_type(key, jnp.uint32) ^ jnp.uint32(2**31)
+    cols, shift = [], 0
+    for low, bits in reversed(KEY_FIELDS[F]):
+        cols.append(((u >> shift) & jnp.uint32(2**bits - 1)).astype(jnp.int32) + low)
+        shift += bits
+    return jnp.stack(cols[::-1], axis=1)
+
+
+def sorted_set_keys(key: jax.Array, n_valid: jax.Array, cap: int):
+    """The distinct keys among the ``n_valid`` smallest entries of the ascending ``key``
+    (``int32[L]``), compacted to ``cap`` entries.
+
+    Returns ``(keys int32[cap], n int32[], overflow bool[])`` with ``overflow`` when more
+    than ``cap`` keys are distinct (entries ``≥ n`` are meaningless)."""
+    p = jnp.arange(key.shape[0])
+    new = jnp.concatenate([jnp.ones((1,), bool), key[1:] != key[:-1]])
+    return compact(key, new & (p < n_valid), cap)
 
 
 def make_set(data: jax.Array, valid: jax.Array, cap: int):
@@ -166,14 +247,22 @@ def make_set(data: jax.Array, valid: jax.Array, cap: int):
       data: ``int32[L, F]`` candidate rows (L may exceed ``cap``); valid: ``bool[L]``.
     Returns:
       ``(Elems(int32[cap, F], n), overflow bool[])``; overflow when more than ``cap``
-      distinct rows.
+      distinct rows, or a valid row lies outside its key field (:func:`pack_rows`).
+      Cost: one single-key ``int32`` sort of the L packed rows and one compaction.
     """
     F = data.shape[1]
-    perm = lex_order([(~valid).astype(jnp.int32)] + [data[:, f] for f in range(F)])
-    rows, ok = data[perm], valid[perm]
-    prev_same = jnp.concatenate([jnp.zeros((1,), bool), jnp.all(rows[1:] == rows[:-1], axis=1) & ok[:-1]])
-    out, n, overflow = compact(rows, ok & ~prev_same, cap)
-    return Elems(out, n), overflow
+    key, fits = pack_rows(data, valid)
+    keys, n, overflow = sorted_set_keys(jnp.sort(key), jnp.sum(valid, dtype=jnp.int32), cap)
+    rows = jnp.where((jnp.arange(cap) < n)[:, None], unpack_keys(keys, F), 0)
+    return Elems(rows, n), overflow | ~fits
+
+
+def member_sorted(a_key: jax.Array, b_key: jax.Array, n_b) -> jax.Array:
+    """``bool[La]``: whether each key of ``a_key`` occurs among the first ``n_b`` entries
+    of the ascending ``b_key`` (a binary search per key, O(La log Lb))."""
+    idx = jnp.searchsorted(b_key, a_key, side="left", method="scan_unrolled")
+    found = b_key[jnp.minimum(idx, b_key.shape[0] - 1)] == a_key
+    return found & (idx < n_b)
 
 
 def row_mask(e: Elems) -> jax.Array:
@@ -189,6 +278,49 @@ def elems_equal(a: Elems, b: Elems) -> jax.Array:
     pa = jnp.zeros((N, a.data.shape[1]), jnp.int32).at[: a.data.shape[0]].set(a.data)
     pb = jnp.zeros((N, b.data.shape[1]), jnp.int32).at[: b.data.shape[0]].set(b.data)
     return (a.n == b.n) & jnp.all(pa == pb)
+
+
+# ---------------------------------------------------------------------------- patches
+
+
+def reduce_many(ops, init, combine):
+    """Reduce several equal-length 1-D arrays with one *variadic* ``lax.reduce``.
+
+    On XLA:CPU, four sibling ``jnp.min``/``jnp.max`` of a vmapped patch ran about 20×
+    slower than one variadic reduce of the same four operands (measured: 29 µs against
+    1 µs per 1024-row sample), so every multi-statistic pass goes through here.
+    Returns one scalar per operand.
+    """
+    ops = tuple(ops)
+    init = tuple(jnp.asarray(x, o.dtype) for x, o in zip(init, ops))
+    return lax.reduce(ops, init, lambda p, q: tuple(combine(u, w) for u, w in zip(p, q)), (0,))
+
+
+_I32_MAX = np.int32(np.iinfo(np.int32).max)
+
+
+def ranges(xs, valid):
+    """``[(min, max), ...]`` of each ``int32[L]`` array of ``xs`` over the ``valid`` rows,
+    in one variadic reduce; ``(INT32_MAX, −INT32_MAX)`` when no row is valid. Values must
+    be within ±INT_LIMIT."""
+    ops = [jnp.where(valid, s * x, _I32_MAX) for x in xs for s in (1, -1)]
+    mins = reduce_many(ops, [_I32_MAX] * len(ops), jnp.minimum)
+    return [(mins[2 * k], -mins[2 * k + 1]) for k in range(len(xs))]
+
+
+def patch_positions(patch: Elems):
+    """``(i int32[P], j int32[P])``: the positions of every row of an Indices
+    (``(i, j)`` rows) or Object (``(colour, i, j)`` rows), padding rows included."""
+    return patch.data[:, -2], patch.data[:, -1]
+
+
+def patch_bounds(patch: Elems):
+    """``(top, left, bottom, right)``: ``int32[]`` extremes of a patch's positions
+    (``uppermost``, ``leftmost``, ``lowermost``, ``rightmost``); all four 0 for an empty
+    patch (callers decide what an empty patch means)."""
+    (top, bottom), (left, right) = ranges(patch_positions(patch), row_mask(patch))
+    some = patch.n > 0
+    return tuple(jnp.where(some, v, 0) for v in (top, left, bottom, right))
 
 
 # ---------------------------------------------------------------------------- grouped
@@ -263,7 +395,7 @@ def canonical_groups(g: Grouped) -> Grouped:
         differs = jnp.zeros((M - 1,), bool)
         for k in keys:
             differs = differs | (k[perm][1:] != k[perm][:-1])
-        dense = jnp.concatenate([jnp.zeros((1,), jnp.int32), jnp.cumsum(differs, dtype=jnp.int32)])
+        dense = jnp.concatenate([jnp.zeros((1,), jnp.int32), prefix_sum(differs)])
         return jnp.zeros((M,), jnp.int32).at[perm].set(dense)
 
     def classes(rank):
@@ -319,15 +451,15 @@ def _rows_slow(F: int, value) -> list[tuple]:
     return [(_int(item[0]), _int(item[1][0]), _int(item[1][1])) for item in value]
 
 
-def _rows_array(dsl_type: str, value) -> np.ndarray | None:
+def _rows_array(F: int, frozen: bool, value, window: bool = True) -> np.ndarray | None:
     """The rows of a Python container as ``int64[n, F]``: frozensets in canonical order,
     tuples in their order; ``None`` when an entry cannot be stored (``None`` — the
-    sentinels of :mod:`jaxdsl.values` are reserved for scalars — or out of int32 range).
+    sentinels of :mod:`jaxdsl.values` are reserved for scalars —, out of int32 range or,
+    with ``window``, outside the position / colour window of :func:`rows_in_window`).
 
     Rows are flat integer tuples, so the lexicographic order of the array rows *is* the
     canonical order (spec §5: integers ascending, positions row-major, cells by colour,
     row, column). Raises TypeError on an element of the wrong shape."""
-    F = ROW_WIDTH[dsl_type]
     try:
         items = list(value) if F < 3 else [(c, p[0], p[1]) for c, p in value]
         arr = np.array(items, np.int64).reshape(len(items), F)
@@ -339,17 +471,21 @@ def _rows_array(dsl_type: str, value) -> np.ndarray | None:
     if arr.size and not all(-_values.INT_LIMIT < int(v) < _values.INT_LIMIT for v in (arr.min(), arr.max())):
         return None
     arr = arr.astype(np.int64)
-    if dsl_type in FROZEN and len(arr) > 1:
+    if window and F > 1 and arr.size:
+        low, high = window_bounds(F)
+        if np.any(arr < low) or np.any(arr >= high):
+            return None                                # outside the window (rows_in_window)
+    if frozen and len(arr) > 1:
         arr = arr[np.lexsort(arr.T[::-1])]
     return arr
 
 
-def _items_to_py(dsl_type: str, rows: np.ndarray) -> list:
-    """Host rows ``int32[n, F]`` → the Python elements (Integer sentinels become ``None``)."""
-    F = ROW_WIDTH[dsl_type]
+def _items_to_py(F: int, boolean: bool, rows: np.ndarray) -> list:
+    """Host rows ``int32[n, F]`` → the Python elements (Integer sentinels become ``None``;
+    ``boolean``: F = 1 rows are Booleans)."""
     if F == 1:
         values = rows[:, 0].tolist()
-        if dsl_type == "Tuple[Boolean]":
+        if boolean:
             return [bool(v) for v in values]
         return [None if v == _values.INT_NONE else v for v in values]
     if F == 2:
@@ -357,17 +493,18 @@ def _items_to_py(dsl_type: str, rows: np.ndarray) -> list:
     return [(c, (i, j)) for c, i, j in rows.tolist()]
 
 
-def _check_container(dsl_type: str, value) -> None:
-    want = frozenset if dsl_type in FROZEN else tuple
+def _check_container(name: str, frozen: bool, value) -> None:
+    want = frozenset if frozen else tuple
     if not isinstance(value, want):
-        raise TypeError(f"expected {dsl_type} ({want.__name__}), got {type(value).__name__}")
+        raise TypeError(f"expected {name} ({want.__name__}), got {type(value).__name__}")
 
 
-def elems_from_py(dsl_type: str, value, caps):
-    """Python container → host :class:`Elems`; returns ``(Elems, overflow)``."""
-    _check_container(dsl_type, value)
-    rows = _rows_array(dsl_type, value)
-    N, F = elems_capacity(dsl_type, caps), ROW_WIDTH[dsl_type]
+def elems_from_py(name: str, F: int, frozen: bool, value, caps):
+    """Python container of type ``name`` (row width ``F``, a frozenset when ``frozen``) →
+    host :class:`Elems`; returns ``(Elems, overflow)``. TypeError on a wrong value."""
+    _check_container(name, frozen, value)
+    rows = _rows_array(F, frozen, value)
+    N = elems_capacity(F, caps)
     data = np.zeros((N, F), np.int32)
     if rows is None or len(rows) > N:
         return Elems(data, np.int32(0)), True
@@ -375,26 +512,27 @@ def elems_from_py(dsl_type: str, value, caps):
     return Elems(data, np.int32(len(rows))), False
 
 
-def elems_to_py(dsl_type: str, e: Elems):
-    """Host :class:`Elems` → Python frozenset or tuple."""
-    items = _items_to_py(dsl_type, np.asarray(e.data)[: int(e.n)])
-    return frozenset(items) if dsl_type in FROZEN else tuple(items)
+def elems_to_py(F: int, frozen: bool, boolean: bool, e: Elems):
+    """Host :class:`Elems` of row width ``F`` → Python frozenset (``frozen``) or tuple
+    (of Booleans when ``boolean``)."""
+    items = _items_to_py(F, boolean, np.asarray(e.data)[: int(e.n)])
+    return frozenset(items) if frozen else tuple(items)
 
 
-def grouped_from_py(dsl_type: str, value, caps):
-    """Python container of frozensets → host :class:`Grouped`; returns ``(Grouped, overflow)``."""
-    _check_container(dsl_type, value)
-    inner = INNER_TYPE[dsl_type]
-    K, M, F = caps.objects, caps.object_cells, ROW_WIDTH[dsl_type]
+def grouped_from_py(name: str, inner: str, F: int, frozen: bool, value, caps):
+    """Python container ``name`` (a frozenset when ``frozen``) of frozensets ``inner`` with
+    rows of width ``F`` → host :class:`Grouped`; returns ``(Grouped, overflow)``."""
+    _check_container(name, frozen, value)
+    K, M = caps.objects, caps.object_cells
     data = np.zeros((M, F), np.int32)
     group = np.full((M,), K, np.int32)
     sizes = np.zeros((K,), np.int32)
     for g in value:
-        _check_container(inner, g)
-    groups = [_rows_array(inner, g) for g in value]
+        _check_container(inner, True, g)
+    groups = [_rows_array(F, True, g) for g in value]
     if len(groups) > K or any(rows is None for rows in groups) or sum(map(len, groups)) > M:
         return Grouped(data, group, np.int32(0), sizes), True
-    if dsl_type in FROZEN:
+    if frozen:
         groups.sort(key=lambda rows: rows.tolist())   # row lists compare canonically (spec §5)
     r = 0
     for k, rows in enumerate(groups):
@@ -405,19 +543,19 @@ def grouped_from_py(dsl_type: str, value, caps):
     return Grouped(data, group, np.int32(len(groups)), sizes), False
 
 
-def grouped_to_py(dsl_type: str, g: Grouped):
-    """Host :class:`Grouped` → Python frozenset/tuple of frozensets."""
-    inner = INNER_TYPE[dsl_type]
+def grouped_to_py(F: int, frozen: bool, g: Grouped):
+    """Host :class:`Grouped` with rows of width ``F`` → Python frozenset (``frozen``) or
+    tuple of frozensets."""
     sizes = np.asarray(g.sizes)[: int(g.n)]
     starts = np.cumsum(sizes) - sizes
     data = np.asarray(g.data)
-    items = [frozenset(_items_to_py(inner, data[a: a + b])) for a, b in zip(starts.tolist(), sizes.tolist())]
-    return frozenset(items) if dsl_type in FROZEN else tuple(items)
+    items = [frozenset(_items_to_py(F, False, data[a: a + b])) for a, b in zip(starts.tolist(), sizes.tolist())]
+    return frozenset(items) if frozen else tuple(items)
 
 
 def gridtuple_from_py(value, caps):
     """Python tuple of grids → host :class:`GridTuple`; returns ``(GridTuple, overflow)``."""
-    _check_container("Tuple[Grid]", value)
+    _check_container("Tuple[Grid]", False, value)
     G, (H, W) = caps.grids, caps.grid
     cells = np.zeros((G, H, W), np.int8)
     h = np.zeros((G,), np.int32)
@@ -439,24 +577,14 @@ def gridtuple_to_py(t: GridTuple):
     return tuple(_values.grid_from_numpy(t.cells[k], t.h[k], t.w[k]) for k in range(int(t.n)))
 
 
-def _cell_from_py(value, caps):
+def cell_from_py(value, caps):
+    """A Python Cell ``(colour, (i, j))`` → ``(int32[3], overflow)``; TypeError otherwise."""
     if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], tuple)):
         raise TypeError(f"expected a Cell (colour, (i, j)), got {value!r}")
-    rows = _rows_array("Tuple[Cell]", (value,))
+    rows = _rows_array(3, False, (value,), window=False)   # a lone Cell is never packed
     return (np.zeros(3, np.int32), True) if rows is None else (rows[0].astype(np.int32), False)
 
 
-def register() -> None:
-    """Add the converters of every container type to :mod:`jaxdsl.values`."""
-    for t in ELEMS_TYPES:
-        _values.register_type(t, (lambda t: lambda v, c: elems_from_py(t, v, c))(t),
-                              (lambda t: lambda e: elems_to_py(t, Elems(*e)))(t))
-    for t in GROUPED_TYPES:
-        _values.register_type(t, (lambda t: lambda v, c: grouped_from_py(t, v, c))(t),
-                              (lambda t: lambda g: grouped_to_py(t, Grouped(*g)))(t))
-    _values.register_type("Tuple[Grid]", gridtuple_from_py, lambda t: gridtuple_to_py(GridTuple(*t)))
-    _values.register_type("Cell", _cell_from_py,
-                          lambda c: (int(c[0]), (int(c[1]), int(c[2]))))
-
-
-register()
+def cell_to_py(c):
+    """A host Cell ``int32[3]`` → ``(colour, (i, j))``."""
+    return int(c[0]), (int(c[1]), int(c[2]))

@@ -1,7 +1,9 @@
-"""Padded JAX representations of arc-dsl values, and conversions to and from Python.
+"""Padded JAX representations of scalars and grids, their converters, and the capacities.
 
 Types are static at trace time (the compiler knows each variable's DSL type); values
-are pytrees of fixed-shape arrays. Batched values carry one extra leading axis.
+are pytrees of fixed-shape arrays. Batched values carry one extra leading axis. The type
+table :mod:`jaxdsl.types` ties every DSL type to its class and converters; container
+classes live in :mod:`jaxdsl.containers`.
 
 ==============  =============================================  ========================
 DSL type        JAX value                                      Python (reference) value
@@ -177,9 +179,15 @@ def grid_to_numpy(grid: PyGrid, capacity: tuple[int, int]):
 
 
 def grid_from_numpy(cells: np.ndarray, h: int, w: int) -> PyGrid:
-    """Unpad one grid back to arc-dsl's tuple-of-tuples (``CELL_NONE`` → ``None``)."""
-    h, w = int(h), int(w)
-    return tuple(tuple(_cell_to_py(c) for c in cells[i, :w]) for i in range(h))
+    """Unpad one grid back to arc-dsl's tuple-of-tuples (``CELL_NONE`` → ``None``).
+
+    ``cells`` is ``int8[H, W]`` with the grid in its top-left ``h × w`` corner.
+    """
+    block = np.asarray(cells)[: int(h), : int(w)]
+    rows = block.tolist()
+    if block.size and (block == CELL_NONE).any():
+        return tuple(tuple(_cell_to_py(c) for c in row) for row in rows)
+    return tuple(map(tuple, rows))
 
 
 def int_to_py(x) -> int | None:
@@ -198,53 +206,31 @@ def int_from_py(x) -> tuple[int, bool]:
     return x, False
 
 
-def to_python(dsl_type: str, value: Any, index: int | None = None) -> Any:
-    """Convert a (host, numpy) JAX value of ``dsl_type`` to the reference's Python value.
-
-    With ``index`` the value is batched and element ``index`` is converted.
-    Raises ``NotImplementedError`` for types without a converter.
-    """
-    pick = (lambda a: np.asarray(a)) if index is None else (lambda a: np.asarray(a)[index])
-    conv = _TO_PY.get(dsl_type)
-    if conv is None:
-        raise NotImplementedError(f"no Python conversion for DSL type {dsl_type!r}")
-    return conv(jax.tree_util.tree_map(pick, value))
-
-
-def from_python(dsl_type: str, value: Any, capacity: "Capacity"):
-    """Convert a reference (Python) value of ``dsl_type`` to a host JAX value.
-
-    Returns ``(value, overflow)``; ``overflow`` is True when the value does not fit.
-    Raises ``TypeError`` when ``value`` is not of ``dsl_type`` and
-    ``NotImplementedError`` for types without a converter.
-    """
-    conv = _FROM_PY.get(dsl_type)
-    if conv is None:
-        raise NotImplementedError(f"no JAX conversion for DSL type {dsl_type!r}")
-    return conv(value, capacity)
-
-
-def _grid_from_py(value, capacity):
+def grid_from_py(value, capacity):
+    """A Python Grid → ``(host Grid, overflow)`` (:func:`grid_to_numpy`); TypeError if not a tuple."""
     if not isinstance(value, tuple):
         raise TypeError(f"expected a Grid (tuple of tuples), got {type(value).__name__}")
     cells, h, w, overflow = grid_to_numpy(value, capacity.grid)
     return Grid(cells, np.int32(h), np.int32(w)), overflow
 
 
-def _int_from_py(value, capacity):
+def int_from_py_checked(value, capacity):
+    """A Python Integer (or None) → ``(int32 scalar, overflow)``; TypeError if not an int."""
     if value is not None and not isinstance(value, int):
         raise TypeError(f"expected an Integer, got {type(value).__name__}")
     v, overflow = int_from_py(value)
     return np.int32(v), overflow
 
 
-def _bool_from_py(value, capacity):
+def bool_from_py(value, capacity):
+    """A Python Boolean → ``(bool scalar, False)``; TypeError if not a bool/int."""
     if not isinstance(value, int):
         raise TypeError(f"expected a Boolean, got {type(value).__name__}")
     return np.bool_(bool(value)), False
 
 
-def _tuple_from_py(value, capacity):
+def tuple_from_py(value, capacity):
+    """A Python IntegerTuple (or ``()``) → ``(int32[2], overflow)``; TypeError otherwise."""
     if value == ():
         return np.array([INT_EMPTY, INT_EMPTY], dtype=np.int32), False
     if not (isinstance(value, tuple) and len(value) == 2):
@@ -253,28 +239,9 @@ def _tuple_from_py(value, capacity):
     return np.array([a, b], dtype=np.int32), oa or ob
 
 
-_TO_PY = {
-    "Grid": lambda g: grid_from_numpy(g.cells, g.h, g.w),
-    "Integer": int_to_py,
-    "Boolean": lambda b: bool(b),
-    "IntegerTuple": lambda t: () if int(t[0]) == INT_EMPTY else (int_to_py(t[0]), int_to_py(t[1])),
-}
-
-_FROM_PY = {
-    "Grid": _grid_from_py,
-    "Integer": _int_from_py,
-    "Boolean": _bool_from_py,
-    "IntegerTuple": _tuple_from_py,
-}
-
-
-def register_type(dsl_type: str, from_py, to_py) -> None:
-    """Register the Python ↔ JAX converters of a DSL type (used by :mod:`jaxdsl.containers`).
-
-    ``from_py(value, capacity) -> (jax value, overflow)``; ``to_py(host value) -> Python``.
-    """
-    _FROM_PY[dsl_type] = from_py
-    _TO_PY[dsl_type] = to_py
+def tuple_to_py(t):
+    """A host IntegerTuple ``int32[2]`` → ``(a, b)``, ``()`` (``INT_EMPTY``) or ``None`` parts."""
+    return () if int(t[0]) == INT_EMPTY else (int_to_py(t[0]), int_to_py(t[1]))
 
 
 class Capacity(NamedTuple):
@@ -295,7 +262,3 @@ class Capacity(NamedTuple):
     objects: int = 64
     object_cells: int = 2048
     grids: int = 32
-
-
-# The container types register their converters here (imported last: it imports this module).
-from jaxdsl import containers as _containers  # noqa: E402,F401

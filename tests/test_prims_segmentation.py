@@ -39,7 +39,8 @@ from jaxdsl.prims import bind_caps
 from jaxdsl.prims.segmentation import SIGNATURES
 from jaxdsl.reference import PRIMITIVES as P
 from jaxdsl.reference._base import canon
-from jaxdsl.values import Capacity, from_python
+from jaxdsl.types import from_python
+from jaxdsl.values import Capacity
 from tests.equivalence import check_equivalence
 
 G, B, I = "Grid", "Boolean", "Integer"
@@ -370,15 +371,15 @@ def _chunks(cases: list, size: int):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name,sig", _SIGNATURES, ids=_IDS)
-def test_equivalence_exhaustive(name, sig, grids, object_sets):
+def test_equivalence_exhaustive(name, sig, all_grids, object_sets):
     """Every ARC-AGI-1 grid (objects: under all 8 flag combinations) and every object
     container, in chunks of 4,000 cases to bound the batch's memory; plain-jit checks and
     the exact output layout for every signature."""
     key = (name, sig.params)
     if key == ("objects", (G, B, B, B)):
-        cases = [(g, *f) for f in FLAGS for g in grids] + _objects_cases((), ())
+        cases = [(g, *f) for f in FLAGS for g in all_grids] + _objects_cases((), ())
     else:
-        cases = CASES[key](grids, object_sets)
+        cases = CASES[key](all_grids, object_sets)
     total = {"cases": 0, "ref_raised": 0, "overflow": 0}
     for chunk in _chunks(cases, 4000):
         counts = check_equivalence(name, sig, chunk, unbatched=3)

@@ -45,11 +45,12 @@ import numpy as np
 import pytest
 
 from jaxdsl.prims import bind_caps
-from jaxdsl.prims.sets import (AS_TUPLE, CONTAINERS, ELEMENT, FROZEN_ELEMS, FROZEN_GROUPED, MIXED, SIGNATURES,
-                               TUPLE_ELEMS, TUPLE_GROUPED)
+from jaxdsl.prims.sets import MIXED, SIGNATURES
 from jaxdsl.reference import PRIMITIVES as P
 from jaxdsl.reference._base import canon
-from jaxdsl.values import Capacity, from_python, to_python
+from jaxdsl.types import (AS_TUPLE, CONTAINERS, FROZEN_ELEMS, FROZEN_GROUPED, TUPLE_ELEMS, TUPLE_GROUPED,
+                          element_type, from_python, to_python)
+from jaxdsl.values import Capacity
 from tests.equivalence import check_equivalence
 
 INT, BOOL, TUP, CELL, GRID = "Integer", "Boolean", "IntegerTuple", "Cell", "Grid"
@@ -331,7 +332,7 @@ def _combine(ta, tb):
 
 def _elem_first(t):
     """(element, container) cases: members of the container and foreign elements."""
-    te = ELEMENT[t]
+    te = element_type(t)
 
     def make(pools):
         elems = pools[te]
@@ -360,7 +361,7 @@ def _elem_last(t):
     def make(pools):
         kind = type(pools[t][0])
         return [(x, e) for e, x in first(pools)] + [
-            (kind((e,)), e) for e in pools[ELEMENT[t]][:6]] + big.get(t, [])
+            (kind((e,)), e) for e in pools[element_type(t)][:6]] + big.get(t, [])
 
     return make
 
@@ -595,7 +596,7 @@ CASES: dict[tuple[str, tuple[str, ...]], Callable[..., list[tuple]]] = {
 RAISES = {
     **{("first", (t,)): True for t in CONTAINERS},
     **{("last", (t,)): True for t in CONTAINERS},
-    **{("other", (t, ELEMENT[t])): True for t in CONTAINERS},
+    **{("other", (t, element_type(t))): True for t in CONTAINERS},
     **{(n, (t,)): True for n in ("mostcommon", "leastcommon") for t in CONTAINERS + (GRID,)},
     ("first", (GRID,)): True, ("last", (GRID,)): True, ("other", (GRID, TI)): True,
     **{("repeat", sig.params): True for sig in SIGNATURES["repeat"]},
@@ -653,9 +654,9 @@ def test_equivalence(key, pools):
 
 
 @pytest.mark.slow
-def test_equivalence_exhaustive(grids, object_sets, objects_, indices):
+def test_equivalence_exhaustive(all_grids, object_sets, objects_, indices):
     """Every signature on every fixture value (chunked)."""
-    full = build_pools(grids, object_sets, objects_, indices, None)
+    full = build_pools(all_grids, object_sets, objects_, indices, None)
     grouped = set(FROZEN_GROUPED + TUPLE_GROUPED)
     for key in _ALL_KEYS:
         kind = "Grouped" if grouped & set(key[1]) else "Elems"
@@ -674,7 +675,7 @@ def test_signature_types_are_consistent():
     for key in _ALL_KEYS:
         name, params = key
         if name in ("insert",):
-            assert params[1] in FROZEN_ELEMS + FROZEN_GROUPED and params[0] == ELEMENT[params[1]]
+            assert params[1] in FROZEN_ELEMS + FROZEN_GROUPED and params[0] == element_type(params[1])
         if name == "intersection":
             assert params[0] == params[1] and params[0] in FROZEN_ELEMS + FROZEN_GROUPED
     assert {AS_TUPLE[t] for t in FROZEN_ELEMS + FROZEN_GROUPED} == set(TUPLE_ELEMS + TUPLE_GROUPED) - {TB}

@@ -22,7 +22,7 @@ import importlib
 import inspect
 from typing import Callable, NamedTuple
 
-from jaxdsl import containers  # noqa: F401  (registers the container types' converters)
+from jaxdsl import containers, types
 
 
 class Signature(NamedTuple):
@@ -51,12 +51,36 @@ FAMILIES = ("numeric", "measures", "grids", "geometry", "patches", "painting", "
 """Family modules merged into :data:`REGISTRY`, in order."""
 
 
+def _window_checked(impl: Callable, result_type: str) -> Callable:
+    """``impl`` with ``overflow`` also set when its row-container result has a row outside
+    the position / colour window (:func:`jaxdsl.containers.rows_in_window`): the window is part of
+    every row container's capacity, checked here once for every primitive instead of in
+    each family. Results of other types (and integer rows) are returned unchanged."""
+    if types.row_width(result_type) == 1:
+        return impl
+
+    @functools.wraps(impl)
+    def checked(*args, **kwargs):
+        value, ok, overflow = impl(*args, **kwargs)
+        if isinstance(value, containers.Grouped):
+            valid = containers.group_mask(value)
+        else:
+            valid = containers.row_mask(value)
+        return value, ok, overflow | (ok & ~containers.rows_in_window(value.data, valid))
+
+    return checked
+
+
 def _merge() -> dict[str, tuple[Signature, ...]]:
+    """Merge the families' ``SIGNATURES``, wrapping each implementation with the window
+    check in place, so a family's table and :data:`REGISTRY` hold the same functions."""
     merged: dict[str, list[Signature]] = {}
     for family in FAMILIES:
         module = importlib.import_module(f"{__name__}.{family}")
-        for name, sigs in getattr(module, "SIGNATURES", {}).items():
-            merged.setdefault(name, []).extend(sigs)
+        table = getattr(module, "SIGNATURES", {})
+        for name, sigs in table.items():
+            table[name] = tuple(sig._replace(impl=_window_checked(sig.impl, sig.result)) for sig in sigs)
+            merged.setdefault(name, []).extend(table[name])
     return {name: tuple(sigs) for name, sigs in merged.items()}
 
 

@@ -76,15 +76,15 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from jaxdsl.containers import Elems, compact, lex_order, make_set, row_mask
+from jaxdsl.containers import (Elems, compact, lex_order, make_set, patch_bounds, patch_positions, prefix_sum,
+                               ranges, reduce_many, row_mask)
 from jaxdsl.prims import Signature
+from jaxdsl.types import BOOLEAN, GRID, INDICES, INTEGER, INTEGER_SET, INTEGER_TUPLE, OBJECT
 from jaxdsl.values import (
     INT_EMPTY, INT_LIMIT, Capacity, Grid, from_cell, grid_mask, int_overflow, result,
 )
 
-INT, BOOL, TUPLE, GRID = "Integer", "Boolean", "IntegerTuple", "Grid"
-IND, OBJ, ISET = "Indices", "Object", "IntegerSet"
-_PATCHES = (IND, OBJ)
+_PATCHES = (INDICES, OBJECT)
 
 BINS = 64
 """Width of the value window of the colour histograms (mostcolor, palette, ...) of a patch;
@@ -106,44 +106,8 @@ _SHIFTS = 42
 # ------------------------------------------------------------------------------ helpers
 
 
-def _positions(patch: Elems):
-    """``(rows int32[P], cols int32[P])`` of a patch (columns 1, 2 of an Object)."""
-    d = patch.data
-    if d.shape[1] == 3:
-        return d[:, 1], d[:, 2]
-    return d[:, 0], d[:, 1]
-
-
 def _is_object(patch: Elems) -> bool:
     return patch.data.shape[1] == 3
-
-
-def _reduce(ops, init, combine):
-    """Reduce several equal-length 1-D arrays with one *variadic* ``lax.reduce``.
-
-    On XLA:CPU, four sibling ``jnp.min``/``jnp.max`` of a vmapped patch ran about 20×
-    slower than one variadic reduce of the same four operands (measured: 29 µs against
-    1 µs per 1024-row sample), so every multi-statistic pass goes through here.
-    """
-    ops = tuple(ops)
-    init = tuple(jnp.asarray(x, o.dtype) for x, o in zip(init, ops))
-    return lax.reduce(ops, init, lambda p, q: tuple(combine(u, w) for u, w in zip(p, q)), (0,))
-
-
-def _ranges(xs, valid):
-    """``[(min, max), ...]`` of each array of ``xs`` over the valid rows (one reduce;
-    ``(INT32_MAX, −INT32_MAX)`` when none). Values must be within ±INT_LIMIT."""
-    ops = [jnp.where(valid, s * x, _I32_MAX) for x in xs for s in (1, -1)]
-    mins = _reduce(ops, [_I32_MAX] * len(ops), jnp.minimum)
-    return [(mins[2 * k], -mins[2 * k + 1]) for k in range(len(xs))]
-
-
-def _bounds(patch: Elems):
-    """``(top, bottom, left, right, nonempty)`` — int32[] extremes (meaningless if empty)."""
-    i, j = _positions(patch)
-    v = row_mask(patch)
-    (top, bottom), (left, right) = _ranges((i, j), v)
-    return top, bottom, left, right, patch.n > 0
 
 
 def _extent(lo, hi, nonempty):
@@ -152,7 +116,8 @@ def _extent(lo, hi, nonempty):
 
 
 def _hw(patch: Elems):
-    top, bottom, left, right, ne = _bounds(patch)
+    top, left, bottom, right = patch_bounds(patch)
+    ne = patch.n > 0
     return _extent(top, bottom, ne), _extent(left, right, ne), ne
 
 
@@ -171,7 +136,7 @@ def _run_counts(patch: Elems):
     P = first.shape[0]
     prev_same = jnp.concatenate([jnp.zeros((1,), bool), first[1:] == first[:-1]])
     start = valid & ~prev_same
-    run_id = jnp.where(valid, jnp.cumsum(start, dtype=jnp.int32) - 1, P)
+    run_id = jnp.where(valid, prefix_sum(start) - 1, P)
     counts = jax.ops.segment_sum(valid.astype(jnp.int32), run_id, num_segments=P + 1)
     return first, valid, start, counts[run_id]
 
@@ -186,7 +151,7 @@ def _first_hist(patch: Elems):
     """
     first = patch.data[:, 0]
     valid = row_mask(patch)
-    ((lo, hi),) = _ranges((first,), valid)
+    ((lo, hi),) = ranges((first,), valid)
     fits = (patch.n == 0) | (hi - lo < BINS)
     index = jnp.where(valid & fits, first - lo, BINS)
     hist = jnp.zeros((BINS + 1,), jnp.int32).at[index].add(1, mode="drop")[:BINS]
@@ -202,7 +167,8 @@ def _grid_histogram(grid: Grid) -> jax.Array:
 
 def _center(patch: Elems):
     """``(ci, cj, nonempty)``: ``uppermost + height // 2``, ``leftmost + width // 2``."""
-    top, bottom, left, right, ne = _bounds(patch)
+    top, left, bottom, right = patch_bounds(patch)
+    ne = patch.n > 0
     h, w = _extent(top, bottom, ne), _extent(left, right, ne)
     return top + h // 2, left + w // 2, ne
 
@@ -248,16 +214,16 @@ def _matching(a: Elems, b: Elems, axis: int) -> jax.Array:
     values tagged by side, then a look for equal neighbours from different sides,
     O(P log P).
     """
-    xa, xb = _positions(a)[axis], _positions(b)[axis]
+    xa, xb = patch_positions(a)[axis], patch_positions(b)[axis]
     va, vb = row_mask(a), row_mask(b)
-    ((lo_a, hi_a),), ((lo_b, hi_b),) = _ranges((xa,), va), _ranges((xb,), vb)
+    ((lo_a, hi_a),), ((lo_b, hi_b),) = ranges((xa,), va), ranges((xb,), vb)
     lo, hi = jnp.minimum(lo_a, lo_b), jnp.maximum(hi_a, hi_b)
     fits = hi - lo < 32
     fast = (_word(xa, va, lo) & _word(xb, vb, lo)) != 0
 
     def exact(a, b):
-        keys = jnp.concatenate([jnp.where(row_mask(a), _positions(a)[axis], _I32_MAX),
-                                jnp.where(row_mask(b), _positions(b)[axis], _I32_MAX)])
+        keys = jnp.concatenate([jnp.where(row_mask(a), patch_positions(a)[axis], _I32_MAX),
+                                jnp.where(row_mask(b), patch_positions(b)[axis], _I32_MAX)])
         side = jnp.concatenate([jnp.zeros(a.data.shape[:1], jnp.int32),
                                 jnp.ones(b.data.shape[:1], jnp.int32)])
         keys, side = lax.sort((keys, side), num_keys=2)
@@ -275,8 +241,8 @@ def _window(pa, qa, va, pb, qb, vb):
     Returns ``(p0, q0, fits)``: ``fits`` when both extents are ≤ WINDOW (needs both sets
     non-empty to be meaningful).
     """
-    (pa0, pa1), (qa0, qa1) = _ranges((pa, qa), va)
-    (pb0, pb1), (qb0, qb1) = _ranges((pb, qb), vb)
+    (pa0, pa1), (qa0, qa1) = ranges((pa, qa), va)
+    (pb0, pb1), (qb0, qb1) = ranges((pb, qb), vb)
     p0, p1 = jnp.minimum(pa0, pb0), jnp.maximum(pa1, pb1)
     q0, q1 = jnp.minimum(qa0, qb0), jnp.maximum(qa1, qb1)
     return p0, q0, (p1 - p0 < WINDOW) & (q1 - q0 < WINDOW)
@@ -340,10 +306,10 @@ def _adjacent_exact(a: Elems, b: Elems):
     """Exact adjacency for any coordinates: no position of ``a`` is in ``b`` and some
     position of ``a`` has an orthogonal neighbour in ``b`` — five membership queries by
     binary search in ``b``'s sorted positions, O(P log P)."""
-    ia, ja = _positions(a)
+    ia, ja = patch_positions(a)
     va = row_mask(a)
     if _is_object(b):
-        rows, n = _position_set(*_positions(b), row_mask(b))
+        rows, n = _position_set(*patch_positions(b), row_mask(b))
     else:
         rows, n = b.data, b.n                               # already canonical
     hit = lambda di, dj: jnp.any(va & _contains(rows, n, ia + di, ja + dj))
@@ -364,7 +330,7 @@ def _pairwise(a: Elems, b: Elems, need, init, fold):
     """
 
     def run(a, b):
-        (pa, qa), (pb, qb) = _positions(a), _positions(b)
+        (pa, qa), (pb, qb) = patch_positions(a), patch_positions(b)
         blocks = []
         for p, q in ((pa, qa), (pb, qb)):
             C = min(CHUNK, p.shape[0])
@@ -401,8 +367,8 @@ def _distance(a: Elems, b: Elems, adjacency: bool):
     distance by the blocked pairwise minimum (O(na·nb): a batch holding one wide pair
     of large patches pays ``ceil(na/CHUNK)·ceil(nb/CHUNK)`` block steps for every sample).
     """
-    ia, ja = _positions(a)
-    ib, jb = _positions(b)
+    ia, ja = patch_positions(a)
+    ib, jb = patch_positions(b)
     va, vb = row_mask(a), row_mask(b)
     ok = (a.n > 0) & (b.n > 0)
     i0, j0, fits = _window(ia, ja, va, ib, jb, vb)
@@ -430,7 +396,8 @@ def _distance(a: Elems, b: Elems, adjacency: bool):
 
 
 def _corner(patch: Elems, low_row: bool, right_col: bool):
-    top, bottom, left, right, ne = _bounds(patch)
+    top, left, bottom, right = patch_bounds(patch)
+    ne = patch.n > 0
     corner = jnp.stack([bottom if low_row else top, right if right_col else left])
     return result(jnp.where(ne, corner, _empty_tuple()))
 
@@ -476,7 +443,8 @@ def uppermost(patch: Elems):
 
     patch: Indices / Object → Integer ``int32[]``. ``ok`` False when empty (ValueError).
     """
-    top, _, _, _, ne = _bounds(patch)
+    top, _, _, _ = patch_bounds(patch)
+    ne = patch.n > 0
     return result(jnp.where(ne, top, 0), ne)
 
 
@@ -485,7 +453,8 @@ def lowermost(patch: Elems):
 
     patch: Indices / Object → Integer ``int32[]``.
     """
-    _, bottom, _, _, ne = _bounds(patch)
+    _, _, bottom, _ = patch_bounds(patch)
+    ne = patch.n > 0
     return result(jnp.where(ne, bottom, 0), ne)
 
 
@@ -494,7 +463,8 @@ def leftmost(patch: Elems):
 
     patch: Indices / Object → Integer ``int32[]``.
     """
-    _, _, left, _, ne = _bounds(patch)
+    _, left, _, _ = patch_bounds(patch)
+    ne = patch.n > 0
     return result(jnp.where(ne, left, 0), ne)
 
 
@@ -503,7 +473,8 @@ def rightmost(patch: Elems):
 
     patch: Indices / Object → Integer ``int32[]``.
     """
-    _, _, _, right, ne = _bounds(patch)
+    _, _, _, right = patch_bounds(patch)
+    ne = patch.n > 0
     return result(jnp.where(ne, right, 0), ne)
 
 
@@ -658,7 +629,7 @@ def _split_sums(i, j, valid):
     """``(Σhi_i, Σlo_i, Σhi_j, Σlo_j)`` over valid rows with ``x = hi·2**15 + lo``."""
     parts = [jnp.where(valid, f(x), 0) for x in (i, j)
              for f in (lambda x: x >> 15, lambda x: x & 0x7FFF)]
-    return _reduce(parts, [0] * 4, jnp.add)
+    return reduce_many(parts, [0] * 4, jnp.add)
 
 
 def centerofmass(patch: Elems):
@@ -672,24 +643,24 @@ def centerofmass(patch: Elems):
     deduplicated on a WINDOW² bitmap, or by one sort (O(P log P), run only when needed)
     when they spread wider.
     """
-    i, j = _positions(patch)
+    i, j = patch_positions(patch)
     valid = row_mask(patch)
     P = i.shape[0]
     if P > 2**15:
         raise ValueError(f"centerofmass supports patch capacities ≤ 2**15, got {P}")
     n = jnp.maximum(jnp.asarray(patch.n, jnp.int32), 1)
     if _is_object(patch):
-        (i0, i1), (j0, j1) = _ranges((i, j), valid)
+        (i0, i1), (j0, j1) = ranges((i, j), valid)
         fits = (i1 - i0 < WINDOW) & (j1 - j0 < WINDOW)
         cells = _bitmap(i - i0, j - j0, valid & fits).reshape(-1)
         k = jnp.arange(WINDOW * WINDOW, dtype=jnp.int32)
-        m, r_sum, c_sum = _reduce([cells.astype(jnp.int32), jnp.where(cells, k // WINDOW, 0),
+        m, r_sum, c_sum = reduce_many([cells.astype(jnp.int32), jnp.where(cells, k // WINDOW, 0),
                                    jnp.where(cells, k % WINDOW, 0)], [0] * 3, jnp.add)
         # Σ over distinct positions of (i0 + r) = m·i0 + Σr, split like _split_sums.
         fast = (m * (i0 >> 15), m * (i0 & 0x7FFF) + r_sum, m * (j0 >> 15), m * (j0 & 0x7FFF) + c_sum)
 
         def exact(patch):
-            i, j = _positions(patch)
+            i, j = patch_positions(patch)
             valid = row_mask(patch)
             perm = lex_order([(~valid).astype(jnp.int32), i, j])
             i, j, valid = i[perm], j[perm], valid[perm]
@@ -785,7 +756,7 @@ def _offset_table_exact(source: Elems, destination: Elems, vertical, sign):
 def _travel(patch: Elems, vertical, sign):
     """Coordinates ``(p, q)`` in which gravitate's travel is along +p: ``p = sign · row``,
     ``q = column`` when ``vertical``, else ``p = sign · column``, ``q = row``."""
-    i, j = _positions(patch)
+    i, j = patch_positions(patch)
     return sign * jnp.where(vertical, i, j), jnp.where(vertical, j, i)
 
 
@@ -961,17 +932,17 @@ def _period(obj: Elems, axis: int):
     ops). Otherwise the exact :func:`_wide_period` runs (under :func:`_only_if`).
     """
     valid = row_mask(obj)
-    i, j = _positions(obj)
+    i, j = patch_positions(obj)
     along, across = (j, i) if axis == 1 else (i, j)
     ne = obj.n > 0
     if not _is_object(obj):
         # Indices: the reference returns the extent when ≤ 1, else unpacking raises TypeError.
-        ((lo, hi),) = _ranges((along,), valid)
+        ((lo, hi),) = ranges((along,), valid)
         extent = _extent(lo, hi, ne)
         return result(extent, extent <= 1)
 
     colour = obj.data[:, 0]
-    (lo, hi), (a0, a1), (c0, c1) = _ranges((along, across, colour), valid)
+    (lo, hi), (a0, a1), (c0, c1) = ranges((along, across, colour), valid)
     extent = _extent(lo, hi, ne)
     fits = ~ne | ((extent <= 32) & (a1 - a0 < WINDOW) & (c1 - c0 < _PERIOD_COLOURS))
 
@@ -1000,7 +971,7 @@ def _wide_period(obj: Elems, axis: int, lo, extent):
     candidate).
     """
     valid = row_mask(obj)
-    i, j = _positions(obj)
+    i, j = patch_positions(obj)
     along, across = (j, i) if axis == 1 else (i, j)
     colour = obj.data[:, 0]
     P = colour.shape[0]
@@ -1066,24 +1037,24 @@ def _binary(fn, out):
 
 
 SIGNATURES: dict[str, tuple[Signature, ...]] = {
-    **{name: _unary(fn, TUPLE) for name, fn in
+    **{name: _unary(fn, INTEGER_TUPLE) for name, fn in
        (("ulcorner", ulcorner), ("urcorner", urcorner), ("llcorner", llcorner),
         ("lrcorner", lrcorner), ("centerofmass", centerofmass), ("center", center))},
-    **{name: _unary(fn, INT) for name, fn in
+    **{name: _unary(fn, INTEGER) for name, fn in
        (("uppermost", uppermost), ("lowermost", lowermost), ("leftmost", leftmost),
         ("rightmost", rightmost), ("height", height), ("width", width), ("size", size),
         ("numcolors", numcolors), ("mostcolor", mostcolor), ("leastcolor", leastcolor),
         ("hperiod", hperiod), ("vperiod", vperiod))},
-    "shape": _unary(shape, TUPLE),
-    **{name: _unary(fn, BOOL) for name, fn in (("portrait", portrait), ("square", square))},
-    **{name: _unary(fn, BOOL, (IND, OBJ, GRID)) for name, fn in (("vline", vline), ("hline", hline))},
-    **{name: _binary(fn, BOOL) for name, fn in
+    "shape": _unary(shape, INTEGER_TUPLE),
+    **{name: _unary(fn, BOOLEAN) for name, fn in (("portrait", portrait), ("square", square))},
+    **{name: _unary(fn, BOOLEAN, (INDICES, OBJECT, GRID)) for name, fn in (("vline", vline), ("hline", hline))},
+    **{name: _binary(fn, BOOLEAN) for name, fn in
        (("hmatching", hmatching), ("vmatching", vmatching), ("adjacent", adjacent))},
-    "manhattan": _binary(manhattan, INT),
-    **{name: _binary(fn, TUPLE) for name, fn in (("position", position), ("gravitate", gravitate))},
-    "color": (Signature((OBJ,), INT, color),),
-    "palette": _unary(palette, ISET, (OBJ, IND, GRID)),
-    "colorcount": tuple(Signature((k, INT), INT, colorcount) for k in _PATCHES),
+    "manhattan": _binary(manhattan, INTEGER),
+    **{name: _binary(fn, INTEGER_TUPLE) for name, fn in (("position", position), ("gravitate", gravitate))},
+    "color": (Signature((OBJECT,), INTEGER, color),),
+    "palette": _unary(palette, INTEGER_SET, (OBJECT, INDICES, GRID)),
+    "colorcount": tuple(Signature((k, INTEGER), INTEGER, colorcount) for k in _PATCHES),
 }
 """Primitive name → typed implementations (Indices and Object; Grid for palette, vline,
 hline)."""

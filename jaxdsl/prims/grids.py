@@ -23,6 +23,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 from jaxdsl.prims import Signature
+from jaxdsl.types import GRID, INTEGER, INTEGER_TUPLE
 from jaxdsl.values import INT_EMPTY, INT_NONE, Capacity, Grid, from_cell, grid_mask, make_grid, result, to_cell
 
 _I32 = jnp.int32
@@ -501,39 +502,37 @@ def compress(grid: Grid):
 
 # --------------------------------------------------------------------------- registry
 
-_G, _I, _T = "Grid", "Integer", "IntegerTuple"
 
-
-def _sig(impl, *params: str, out: str = _G) -> tuple[Signature, ...]:
+def _sig(impl, *params: str, out: str = GRID) -> tuple[Signature, ...]:
     return (Signature(tuple(params), out, impl),)
 
 
 SIGNATURES: dict[str, tuple[Signature, ...]] = {
-    "rot90": _sig(rot90, _G),
-    "rot180": _sig(rot180, _G),
-    "rot270": _sig(rot270, _G),
-    "hmirror": _sig(hmirror, _G),
-    "vmirror": _sig(vmirror, _G),
-    "dmirror": _sig(dmirror, _G),
-    "cmirror": _sig(cmirror, _G),
-    "upscale": _sig(upscale, _G, _I),
-    "hupscale": _sig(hupscale, _G, _I),
-    "vupscale": _sig(vupscale, _G, _I),
-    "downscale": _sig(downscale, _G, _I),
-    "hconcat": _sig(hconcat, _G, _G),
-    "vconcat": _sig(vconcat, _G, _G),
-    "combine": _sig(combine, _G, _G),
-    "cellwise": _sig(cellwise, _G, _G, _I),
-    "replace": _sig(replace, _G, _I, _I),
-    "switch": _sig(switch, _G, _I, _I),
-    "index": _sig(index, _G, _T, out=_I),
-    "canvas": _sig(canvas, _I, _T),
-    "crop": _sig(crop, _G, _T, _T),
-    "trim": _sig(trim, _G),
-    "tophalf": _sig(tophalf, _G),
-    "bottomhalf": _sig(bottomhalf, _G),
-    "lefthalf": _sig(lefthalf, _G),
-    "righthalf": _sig(righthalf, _G),
-    "compress": _sig(compress, _G),
+    "rot90": _sig(rot90, GRID),
+    "rot180": _sig(rot180, GRID),
+    "rot270": _sig(rot270, GRID),
+    "hmirror": _sig(hmirror, GRID),
+    "vmirror": _sig(vmirror, GRID),
+    "dmirror": _sig(dmirror, GRID),
+    "cmirror": _sig(cmirror, GRID),
+    "upscale": _sig(upscale, GRID, INTEGER),
+    "hupscale": _sig(hupscale, GRID, INTEGER),
+    "vupscale": _sig(vupscale, GRID, INTEGER),
+    "downscale": _sig(downscale, GRID, INTEGER),
+    "hconcat": _sig(hconcat, GRID, GRID),
+    "vconcat": _sig(vconcat, GRID, GRID),
+    "combine": _sig(combine, GRID, GRID),
+    "cellwise": _sig(cellwise, GRID, GRID, INTEGER),
+    "replace": _sig(replace, GRID, INTEGER, INTEGER),
+    "switch": _sig(switch, GRID, INTEGER, INTEGER),
+    "index": _sig(index, GRID, INTEGER_TUPLE, out=INTEGER),
+    "canvas": _sig(canvas, INTEGER, INTEGER_TUPLE),
+    "crop": _sig(crop, GRID, INTEGER_TUPLE, INTEGER_TUPLE),
+    "trim": _sig(trim, GRID),
+    "tophalf": _sig(tophalf, GRID),
+    "bottomhalf": _sig(bottomhalf, GRID),
+    "lefthalf": _sig(lefthalf, GRID),
+    "righthalf": _sig(righthalf, GRID),
+    "compress": _sig(compress, GRID),
 }
 """Primitive name → its Grid-family signatures (merged into ``jaxdsl.prims.REGISTRY``)."""

@@ -21,9 +21,9 @@ import jax
 import jax.numpy as jnp
 
 from jaxdsl.prims import Signature
+from jaxdsl.types import BOOLEAN, GRID, INTEGER, INTEGER_TUPLE
 from jaxdsl.values import Grid, from_cell, grid_mask, result
 
-INT, BOOL, TUPLE, GRID = "Integer", "Boolean", "IntegerTuple", "Grid"
 
 _BINS = 256
 _OFFSET = 128
@@ -148,14 +148,14 @@ def numcolors(grid: Grid):
 
 
 SIGNATURES: dict[str, tuple[Signature, ...]] = {
-    **{name: (Signature((GRID,), INT, fn),) for name, fn in
+    **{name: (Signature((GRID,), INTEGER, fn),) for name, fn in
        (("mostcolor", mostcolor), ("leastcolor", leastcolor), ("width", width),
         ("numcolors", numcolors))},
-    **{name: (Signature((GRID,), INT, fn), Signature((TUPLE,), INT, fn)) for name, fn in
+    **{name: (Signature((GRID,), INTEGER, fn), Signature((INTEGER_TUPLE,), INTEGER, fn)) for name, fn in
        (("height", height), ("size", size))},
-    "shape": (Signature((GRID,), TUPLE, shape),),
-    "portrait": (Signature((GRID,), BOOL, portrait),),
-    "square": (Signature((GRID,), BOOL, square),),
-    "colorcount": (Signature((GRID, INT), INT, colorcount),),
+    "shape": (Signature((GRID,), INTEGER_TUPLE, shape),),
+    "portrait": (Signature((GRID,), BOOLEAN, portrait),),
+    "square": (Signature((GRID,), BOOLEAN, square),),
+    "colorcount": (Signature((GRID, INTEGER), INTEGER, colorcount),),
 }
 """Primitive name → typed implementations (Grid first)."""

@@ -32,11 +32,11 @@ import jax
 import jax.numpy as jnp
 
 from jaxdsl.prims import Signature
+from jaxdsl.types import BOOLEAN, GRID, INTEGER, INTEGER_TUPLE
 from jaxdsl.values import INT_NONE, Grid, int_overflow, int_valid, result
 
-INT, BOOL, TUPLE, GRID = "Integer", "Boolean", "IntegerTuple", "Grid"
-_INTLIKE = (INT, BOOL)
-_ALL = (INT, BOOL, TUPLE, GRID)
+_INTLIKE = (INTEGER, BOOLEAN)
+_ALL = (INTEGER, BOOLEAN, INTEGER_TUPLE, GRID)
 
 _MUL_CERTAIN = 1.5e9
 """A float32 product magnitude at or above this is certainly ≥ 2**30; below it the exact
@@ -375,24 +375,24 @@ def branch(condition, a, b):
 def _numeric_binary(impl) -> tuple[Signature, ...]:
     """Signatures of rules (a)-(d): int-likes → Integer, any tuple operand → IntegerTuple."""
     return (
-        *(Signature((x, y), INT, impl) for x in _INTLIKE for y in _INTLIKE),
-        Signature((TUPLE, TUPLE), TUPLE, impl),
-        *(Signature((x, TUPLE), TUPLE, impl) for x in _INTLIKE),
-        *(Signature((TUPLE, x), TUPLE, impl) for x in _INTLIKE),
+        *(Signature((x, y), INTEGER, impl) for x in _INTLIKE for y in _INTLIKE),
+        Signature((INTEGER_TUPLE, INTEGER_TUPLE), INTEGER_TUPLE, impl),
+        *(Signature((x, INTEGER_TUPLE), INTEGER_TUPLE, impl) for x in _INTLIKE),
+        *(Signature((INTEGER_TUPLE, x), INTEGER_TUPLE, impl) for x in _INTLIKE),
     )
 
 
 def _numeric_unary(impl) -> tuple[Signature, ...]:
-    return (Signature((INT,), INT, impl), Signature((BOOL,), INT, impl),
-            Signature((TUPLE,), TUPLE, impl))
+    return (Signature((INTEGER,), INTEGER, impl), Signature((BOOLEAN,), INTEGER, impl),
+            Signature((INTEGER_TUPLE,), INTEGER_TUPLE, impl))
 
 
 def _logic_binary(impl) -> tuple[Signature, ...]:
     """``and`` / ``or``: same-type pairs, plus Boolean/Integer mixes typed as Integer."""
     return (
         *(Signature((t, t), t, impl) for t in _ALL),
-        Signature((BOOL, INT), INT, impl),
-        Signature((INT, BOOL), INT, impl),
+        Signature((BOOLEAN, INTEGER), INTEGER, impl),
+        Signature((INTEGER, BOOLEAN), INTEGER, impl),
     )
 
 
@@ -403,17 +403,17 @@ SIGNATURES: dict[str, tuple[Signature, ...]] = {
     **{name: _numeric_unary(fn) for name, fn in
        (("invert", invert), ("double", double), ("halve", halve), ("increment", increment),
         ("decrement", decrement), ("crement", crement), ("sign", sign))},
-    **{name: tuple(Signature((t,), BOOL, fn) for t in _INTLIKE) for name, fn in
+    **{name: tuple(Signature((t,), BOOLEAN, fn) for t in _INTLIKE) for name, fn in
        (("even", even), ("positive", positive))},
-    **{name: tuple(Signature((t,), TUPLE, fn) for t in _INTLIKE) for name, fn in
+    **{name: tuple(Signature((t,), INTEGER_TUPLE, fn) for t in _INTLIKE) for name, fn in
        (("toivec", toivec), ("tojvec", tojvec))},
-    "flip": tuple(Signature((t,), BOOL, flip) for t in (BOOL, INT, TUPLE, GRID)),
-    "equality": tuple(Signature((s, t), BOOL, equality) for s in _ALL for t in _ALL),
-    "greater": (*(Signature((x, y), BOOL, greater) for x in _INTLIKE for y in _INTLIKE),
-                Signature((TUPLE, TUPLE), BOOL, greater)),
+    "flip": tuple(Signature((t,), BOOLEAN, flip) for t in (BOOLEAN, INTEGER, INTEGER_TUPLE, GRID)),
+    "equality": tuple(Signature((s, t), BOOLEAN, equality) for s in _ALL for t in _ALL),
+    "greater": (*(Signature((x, y), BOOLEAN, greater) for x in _INTLIKE for y in _INTLIKE),
+                Signature((INTEGER_TUPLE, INTEGER_TUPLE), BOOLEAN, greater)),
     "both": _logic_binary(both),
     "either": _logic_binary(either),
-    "astuple": tuple(Signature((x, y), TUPLE, astuple) for x in _INTLIKE for y in _INTLIKE),
-    "branch": tuple(Signature((c, t, t), t, branch) for c in (BOOL, INT) for t in _ALL),
+    "astuple": tuple(Signature((x, y), INTEGER_TUPLE, astuple) for x in _INTLIKE for y in _INTLIKE),
+    "branch": tuple(Signature((c, t, t), t, branch) for c in (BOOLEAN, INTEGER) for t in _ALL),
 }
 """Primitive name → typed implementations (first entry of each is the most common typing)."""

@@ -42,10 +42,11 @@ from __future__ import annotations
 import jax.numpy as jnp
 from jax import lax
 
-from jaxdsl.containers import Elems, compact, row_mask
+from jaxdsl.containers import Elems, compact, patch_bounds, row_mask
 from jaxdsl.prims import Signature
 from jaxdsl.prims.grids import crop as _crop
 from jaxdsl.prims.measures import mostcolor as _mostcolor
+from jaxdsl.types import BOOLEAN, GRID, INDICES, INTEGER, INTEGER_TUPLE, OBJECT
 from jaxdsl.values import (CELL_MAX, CELL_MIN, INT_EMPTY, INT_NONE, Capacity, Grid,
                            from_cell, grid_mask, make_grid, result, to_cell)
 
@@ -65,19 +66,6 @@ def _is_indices(patch: Elems) -> bool:
 def _rows(patch: Elems):
     """``(i, j, live)``: ``int32[P]`` positions of every row and ``bool[P]`` rows ``< n``."""
     return patch.data[:, -2], patch.data[:, -1], row_mask(patch)
-
-
-def _bounds(patch: Elems):
-    """``(top, left, bottom, right)`` of the live rows' positions (``int32[]`` each).
-
-    Meaningless (±int32 extremes) for an empty patch; callers check ``n``.
-    """
-    i, j, live = _rows(patch)
-    top = jnp.min(jnp.where(live, i, _IMAX))
-    left = jnp.min(jnp.where(live, j, _IMAX))
-    bottom = jnp.max(jnp.where(live, i, _IMIN))
-    right = jnp.max(jnp.where(live, j, _IMIN))
-    return top, left, bottom, right
 
 
 def _inside(grid: Grid, i, j, live):
@@ -183,9 +171,8 @@ def _indices_where(mask, cap: int):
     Returns ``(Elems(int32[cap, 2], n), overflow)``.
     """
     R, C = mask.shape
-    I, J = jnp.meshgrid(jnp.arange(R, dtype=_I32), jnp.arange(C, dtype=_I32), indexing="ij")
-    rows = jnp.stack([I.reshape(-1), J.reshape(-1)], axis=1)
-    data, n, overflow = compact(rows, mask.reshape(-1), cap)
+    flat, n, overflow = compact(jnp.arange(R * C, dtype=_I32), mask.reshape(-1), cap)
+    data = jnp.where((jnp.arange(cap) < n)[:, None], jnp.stack([flat // C, flat % C], axis=1), 0)
     return Elems(data, n), overflow
 
 
@@ -385,7 +372,7 @@ def subgrid(patch: Elems, grid: Grid):
     empty patch (IndexError: its corner is ``()``); never raises on ``()`` grids; never
     overflows.
     """
-    top, left, bottom, right = _bounds(patch)
+    top, left, bottom, right = patch_bounds(patch)
     some = patch.n > 0
     top, left = jnp.where(some, top, 0), jnp.where(some, left, 0)
     bottom, right = jnp.where(some, bottom, 0), jnp.where(some, right, 0)
@@ -406,7 +393,7 @@ def bordering(patch: Elems, grid: Grid):
     grid ``()`` when none of the first three tests holds (the short-circuiting ``or``
     then reads ``grid[0]``: IndexError). Never overflows.
     """
-    top, left, bottom, right = _bounds(patch)
+    top, left, bottom, right = patch_bounds(patch)
     early = (top == 0) | (left == 0) | (bottom == grid.h - 1)
     ok = (patch.n > 0) & (early | (grid.h > 0))
     return result(ok & (early | (right == grid.w - 1)), ok)
@@ -512,7 +499,7 @@ def occurrences(grid: Grid, obj: Elems, *, caps: Capacity):
     Cost (Objects): O(P·H·⌈W/32⌉) bitset words (:func:`_match_everywhere`).
     """
     H, W = grid.cells.shape
-    top, left, bottom, right = _bounds(obj)
+    top, left, bottom, right = patch_bounds(obj)
     some = obj.n > 0
     oh = jnp.where(some, bottom - top + 1, 0)
     ow = jnp.where(some, right - left + 1, 0)
@@ -535,23 +522,21 @@ def occurrences(grid: Grid, obj: Elems, *, caps: Capacity):
 
 # --------------------------------------------------------------------------- registry
 
-_G, _I, _T, _B = "Grid", "Integer", "IntegerTuple", "Boolean"
-_IND, _OBJ = "Indices", "Object"
-_PATCHES = (_IND, _OBJ)
+_PATCHES = (INDICES, OBJECT)
 
 SIGNATURES: dict[str, tuple[Signature, ...]] = {
-    "asindices": (Signature((_G,), _IND, asindices),),
-    "ofcolor": (Signature((_G, _I), _IND, ofcolor),),
-    "asobject": (Signature((_G,), _OBJ, asobject),),
-    "toobject": tuple(Signature((p, _G), _OBJ, toobject) for p in _PATCHES),
-    "fill": tuple(Signature((_G, _I, p), _G, fill) for p in _PATCHES),
-    "paint": tuple(Signature((_G, p), _G, paint) for p in (_OBJ, _IND)),
-    "underfill": tuple(Signature((_G, _I, p), _G, underfill) for p in _PATCHES),
-    "underpaint": tuple(Signature((_G, p), _G, underpaint) for p in (_OBJ, _IND)),
-    "cover": tuple(Signature((_G, p), _G, cover) for p in _PATCHES),
-    "move": tuple(Signature((_G, p, _T), _G, move) for p in (_OBJ, _IND)),
-    "subgrid": tuple(Signature((p, _G), _G, subgrid) for p in _PATCHES),
-    "bordering": tuple(Signature((p, _G), _B, bordering) for p in _PATCHES),
-    "occurrences": tuple(Signature((_G, p), _IND, occurrences) for p in (_OBJ, _IND)),
+    "asindices": (Signature((GRID,), INDICES, asindices),),
+    "ofcolor": (Signature((GRID, INTEGER), INDICES, ofcolor),),
+    "asobject": (Signature((GRID,), OBJECT, asobject),),
+    "toobject": tuple(Signature((p, GRID), OBJECT, toobject) for p in _PATCHES),
+    "fill": tuple(Signature((GRID, INTEGER, p), GRID, fill) for p in _PATCHES),
+    "paint": tuple(Signature((GRID, p), GRID, paint) for p in (OBJECT, INDICES)),
+    "underfill": tuple(Signature((GRID, INTEGER, p), GRID, underfill) for p in _PATCHES),
+    "underpaint": tuple(Signature((GRID, p), GRID, underpaint) for p in (OBJECT, INDICES)),
+    "cover": tuple(Signature((GRID, p), GRID, cover) for p in _PATCHES),
+    "move": tuple(Signature((GRID, p, INTEGER_TUPLE), GRID, move) for p in (OBJECT, INDICES)),
+    "subgrid": tuple(Signature((p, GRID), GRID, subgrid) for p in _PATCHES),
+    "bordering": tuple(Signature((p, GRID), BOOLEAN, bordering) for p in _PATCHES),
+    "occurrences": tuple(Signature((GRID, p), INDICES, occurrences) for p in (OBJECT, INDICES)),
 }
 """Primitive name → its painting-family signatures (merged into ``jaxdsl.prims.REGISTRY``)."""

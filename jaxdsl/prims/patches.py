@@ -44,14 +44,13 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from jaxdsl.containers import Elems, compact, make_set, row_mask
+from jaxdsl.containers import Elems, compact, make_set, patch_bounds, patch_positions, row_mask
 from jaxdsl.prims import Signature
+from jaxdsl.types import INDICES, INTEGER, INTEGER_TUPLE, OBJECT
 from jaxdsl.values import INT_EMPTY, INT_LIMIT, INT_NONE, result
 
 _I32 = jnp.int32
-_BIG = jnp.iinfo(jnp.int32).max
 
-IDX, OBJ, INT, TUP = "Indices", "Object", "Integer", "IntegerTuple"
 
 FRONTIER_LENGTH = 30
 """``vfrontier`` / ``hfrontier`` always give 30 positions (a literal in arc-dsl)."""
@@ -92,28 +91,6 @@ def _add_checked(x, y):
     y = jnp.asarray(y, _I32)
     out = (y >= INT_LIMIT - x) | (y <= -INT_LIMIT - x)
     return x + y, out
-
-
-def _positions(p: Elems, obj: bool) -> jax.Array:
-    """``int32[P, 2]`` positions ``(i, j)`` of a patch's rows (padding rows included)."""
-    return p.data[:, 1:3] if obj else p.data[:, 0:2]
-
-
-def _bounds(p: Elems, obj: bool):
-    """``(top, left, bottom, right)`` int32 scalars of a patch's positions.
-
-    All four are 0 for an empty patch (callers decide what an empty patch means).
-    """
-    pos = _positions(p, obj)
-    valid = row_mask(p)
-    some = p.n > 0
-    i, j = pos[:, 0], pos[:, 1]
-    top = jnp.min(jnp.where(valid, i, _BIG))
-    bottom = jnp.max(jnp.where(valid, i, -_BIG))
-    left = jnp.min(jnp.where(valid, j, _BIG))
-    right = jnp.max(jnp.where(valid, j, -_BIG))
-    z = lambda v: jnp.where(some, v, 0).astype(_I32)
-    return z(top), z(left), z(bottom), z(right)
 
 
 def _finish(e: Elems, ok=True, overflow=False):
@@ -199,8 +176,8 @@ def toindices_object(obj: Elems):
     Returns: Indices ``Elems(int32[P, 2], m)``, canonical, several colours at one position
     collapsed (``m ≤ n``). ``ok`` True, ``overflow`` False. One ``O(P log P)`` sort.
     """
-    e, _ = make_set(obj.data[:, 1:3], row_mask(obj), obj.data.shape[0])
-    return _finish(e)
+    e, over = make_set(obj.data[:, 1:3], row_mask(obj), obj.data.shape[0])
+    return _finish(e, True, over)
 
 
 def toindices_indices(idx: Elems):
@@ -239,7 +216,7 @@ def recolor_object(value, obj: Elems):
 
 def _translate(p: Elems, obj: bool, di, dj):
     """Add ``(di, dj)`` to every position (order kept). Returns ``(Elems, coord overflow)``."""
-    pos = _positions(p, obj)
+    pos = jnp.stack(patch_positions(p), axis=1)
     i, oi = _add_checked(pos[:, 0], di)
     j, oj = _add_checked(pos[:, 1], dj)
     moved = jnp.stack([i, j], axis=1)
@@ -276,8 +253,8 @@ def _normalize(obj: bool):
         Returns: the same kind and capacity, order kept; empty input returned as is.
         ``ok`` True; ``overflow`` when a coordinate difference reaches ``INT_LIMIT``.
         """
-        top, left, _, _ = _bounds(patch, obj)
-        pos = _positions(patch, obj)
+        top, left, _, _ = patch_bounds(patch)
+        pos = jnp.stack(patch_positions(patch), axis=1)
         moved = jnp.stack([pos[:, 0] - top, pos[:, 1] - left], axis=1)   # in [0, 2**31)
         over = jnp.any(row_mask(patch) & jnp.any(moved >= INT_LIMIT, axis=1))
         data = jnp.concatenate([patch.data[:, :1], moved], axis=1) if obj else moved
@@ -292,8 +269,8 @@ def _mirror(kind: str, obj: bool):
     """Patch mirror ``kind`` ∈ {h, v, d, c} for Indices (``obj`` False) or Objects."""
 
     def mirror(patch: Elems):
-        top, left, bottom, right = _bounds(patch, obj)
-        pos = _positions(patch, obj)
+        top, left, bottom, right = patch_bounds(patch)
+        pos = jnp.stack(patch_positions(patch), axis=1)
         i, j = pos[:, 0], pos[:, 1]
         no = jnp.zeros_like(i, dtype=bool)
         if kind == "h":       # i → top + bottom − i, inside [top, bottom]
@@ -309,8 +286,8 @@ def _mirror(kind: str, obj: bool):
         valid = row_mask(patch)
         moved = jnp.stack([ni, nj], axis=1)
         rows = jnp.concatenate([patch.data[:, :1], moved], axis=1) if obj else moved
-        e, _ = make_set(rows, valid, patch.data.shape[0])
-        return _finish(e, patch.n > 0, jnp.any(valid & (oi | oj)))
+        e, window_over = make_set(rows, valid, patch.data.shape[0])
+        return _finish(e, patch.n > 0, jnp.any(valid & (oi | oj)) | window_over)
 
     name = {"h": "hmirror", "v": "vmirror", "d": "dmirror", "c": "cmirror"}[kind]
     rule = {
@@ -357,7 +334,7 @@ def upscale_object(obj: Elems, factor, *, caps):
     fc = jnp.clip(f, 1, P + 1)                       # f > P already overflows (n ≥ 1)
     f2 = fc * fc                                     # ≤ (P + 1)²
     count = obj.n * jnp.minimum(f2, P + 1)           # exact whenever ≤ P
-    top, left, bottom, right = _bounds(obj, True)
+    top, left, bottom, right = patch_bounds(obj)
     # a + f·(span) + f − 1 < INT_LIMIT  ⇔  span + 1 ≤ (INT_LIMIT − a) // f  (no wrap).
     coord_over = ((bottom - top + 1) > (INT_LIMIT - top) // fc) | (
         (right - left + 1) > (INT_LIMIT - left) // fc)
@@ -368,8 +345,8 @@ def upscale_object(obj: Elems, factor, *, caps):
     ni = top + fc * (cell[:, 1] - top) + s // fc
     nj = left + fc * (cell[:, 2] - left) + s % fc
     rows = jnp.stack([cell[:, 0], ni, nj], axis=1)
-    e, _ = make_set(rows, grow & (r < count), P)
-    return _finish(e, ok, over)
+    e, window_over = make_set(rows, grow & (r < count), P)
+    return _finish(e, ok, over | window_over)
 
 
 def upscale_indices(idx: Elems, factor, *, caps):
@@ -550,11 +527,11 @@ def _corners(obj: bool):
         ``ok`` True. ``overflow`` for an empty patch: the reference gives
         ``frozenset({()})``, which an Indices cannot hold.
         """
-        top, left, bottom, right = _bounds(patch, obj)
+        top, left, bottom, right = patch_bounds(patch)
         pos = jnp.stack([jnp.stack([top, left]), jnp.stack([top, right]),
                          jnp.stack([bottom, left]), jnp.stack([bottom, right])])
-        e, _ = make_set(pos, jnp.ones((4,), bool), caps.patch)
-        return _finish(e, True, patch.n == 0)
+        e, window_over = make_set(pos, jnp.ones((4,), bool), caps.patch)
+        return _finish(e, True, (patch.n == 0) | window_over)
     return corners
 
 
@@ -568,7 +545,7 @@ def _box(obj: bool):
         set. ``ok`` True; ``overflow`` when the outline has more than ``caps.patch``
         positions.
         """
-        top, left, bottom, right = _bounds(patch, obj)
+        top, left, bottom, right = patch_bounds(patch)
         e, over = _outline(top, bottom, left, right, caps.patch)
         some = patch.n > 0
         return _finish(Elems(e.data, jnp.where(some, e.n, 0)), True, some & over)
@@ -587,7 +564,7 @@ def _inbox(obj: bool):
         ``ok`` False for an empty patch (ValueError); ``overflow`` when a coordinate
         leaves ``(-INT_LIMIT, INT_LIMIT)`` or more than ``caps.patch`` positions.
         """
-        top, left, bottom, right = _bounds(patch, obj)
+        top, left, bottom, right = patch_bounds(patch)
         t, u, l, r = top + 1, bottom - 1, left + 1, right - 1    # |·| ≤ 2**30: no wrap
         e, over = _outline(jnp.minimum(t, u), jnp.maximum(t, u),
                            jnp.minimum(l, r), jnp.maximum(l, r), caps.patch)
@@ -605,7 +582,7 @@ def _outbox(obj: bool):
         ``ok`` False for an empty patch (ValueError); ``overflow`` when a coordinate
         leaves ``(-INT_LIMIT, INT_LIMIT)`` or more than ``caps.patch`` positions.
         """
-        top, left, bottom, right = _bounds(patch, obj)
+        top, left, bottom, right = patch_bounds(patch)
         e, over = _outline(top - 1, bottom + 1, left - 1, right + 1, caps.patch)
         return _finish(e, patch.n > 0, over)
     return outbox
@@ -621,7 +598,7 @@ def _backdrop(obj: bool):
         ``overflow`` when ``h·w > caps.patch``.
         """
         P = caps.patch
-        top, left, bottom, right = _bounds(patch, obj)
+        top, left, bottom, right = patch_bounds(patch)
         h = jnp.minimum(bottom - top + 1, P + 1)
         w = jnp.minimum(right - left + 1, P + 1)
         total = jnp.where(patch.n > 0, h * w, 0)
@@ -646,12 +623,12 @@ def _delta(obj: bool):
         """
         P = caps.patch
         Q = 2 * P
-        top, left, bottom, right = _bounds(patch, obj)
+        top, left, bottom, right = patch_bounds(patch)
         h = jnp.minimum(bottom - top + 1, Q + 1)
         w = jnp.minimum(right - left + 1, Q + 1)
         total = jnp.where(patch.n > 0, h * w, 0)
         big = total > Q
-        pos = _positions(patch, obj)
+        pos = jnp.stack(patch_positions(patch), axis=1)
         key = (pos[:, 0] - top) * w + (pos[:, 1] - left)
         key = jnp.where(row_mask(patch) & ~big, jnp.clip(key, 0, Q), Q)
         hit = jnp.zeros((Q + 1,), bool).at[key].set(True)
@@ -668,7 +645,7 @@ def _delta(obj: bool):
 
 def _both_kinds(make, out: str | None = None) -> tuple[Signature, ...]:
     """Signatures for an Indices and an Object patch (result: ``out``, else the input kind)."""
-    return (Signature((IDX,), out or IDX, make(False)), Signature((OBJ,), out or OBJ, make(True)))
+    return (Signature((INDICES,), out or INDICES, make(False)), Signature((OBJECT,), out or OBJECT, make(True)))
 
 
 def _named(make, name: str):
@@ -681,25 +658,25 @@ def _named(make, name: str):
 
 
 SIGNATURES: dict[str, tuple[Signature, ...]] = {
-    "toindices": (Signature((OBJ,), IDX, toindices_object),
-                  Signature((IDX,), IDX, toindices_indices)),
-    "recolor": (Signature((INT, OBJ), OBJ, recolor_object),
-                Signature((INT, IDX), OBJ, recolor_indices)),
-    "shift": (Signature((IDX, TUP), IDX, _named(_shift, "shift")(False)),
-              Signature((OBJ, TUP), OBJ, _named(_shift, "shift")(True))),
+    "toindices": (Signature((OBJECT,), INDICES, toindices_object),
+                  Signature((INDICES,), INDICES, toindices_indices)),
+    "recolor": (Signature((INTEGER, OBJECT), OBJECT, recolor_object),
+                Signature((INTEGER, INDICES), OBJECT, recolor_indices)),
+    "shift": (Signature((INDICES, INTEGER_TUPLE), INDICES, _named(_shift, "shift")(False)),
+              Signature((OBJECT, INTEGER_TUPLE), OBJECT, _named(_shift, "shift")(True))),
     "normalize": _both_kinds(_named(_normalize, "normalize")),
     **{name: _both_kinds(lambda obj, k=kind: _mirror(k, obj))
        for name, kind in (("hmirror", "h"), ("vmirror", "v"), ("dmirror", "d"), ("cmirror", "c"))},
-    "upscale": (Signature((OBJ, INT), OBJ, upscale_object),
-                Signature((IDX, INT), OBJ, upscale_indices)),
-    "dneighbors": (Signature((TUP,), IDX, dneighbors),),
-    "ineighbors": (Signature((TUP,), IDX, ineighbors),),
-    "neighbors": (Signature((TUP,), IDX, neighbors),),
-    "connect": (Signature((TUP, TUP), IDX, connect),),
-    "shoot": (Signature((TUP, TUP), IDX, shoot),),
-    "vfrontier": (Signature((TUP,), IDX, vfrontier),),
-    "hfrontier": (Signature((TUP,), IDX, hfrontier),),
-    **{name: _both_kinds(_named(make, name), IDX)
+    "upscale": (Signature((OBJECT, INTEGER), OBJECT, upscale_object),
+                Signature((INDICES, INTEGER), OBJECT, upscale_indices)),
+    "dneighbors": (Signature((INTEGER_TUPLE,), INDICES, dneighbors),),
+    "ineighbors": (Signature((INTEGER_TUPLE,), INDICES, ineighbors),),
+    "neighbors": (Signature((INTEGER_TUPLE,), INDICES, neighbors),),
+    "connect": (Signature((INTEGER_TUPLE, INTEGER_TUPLE), INDICES, connect),),
+    "shoot": (Signature((INTEGER_TUPLE, INTEGER_TUPLE), INDICES, shoot),),
+    "vfrontier": (Signature((INTEGER_TUPLE,), INDICES, vfrontier),),
+    "hfrontier": (Signature((INTEGER_TUPLE,), INDICES, hfrontier),),
+    **{name: _both_kinds(_named(make, name), INDICES)
        for name, make in (("corners", _corners), ("box", _box), ("inbox", _inbox),
                           ("outbox", _outbox), ("backdrop", _backdrop), ("delta", _delta))},
 }

@@ -62,9 +62,13 @@ import jax
 import jax.numpy as jnp
 
 from jaxdsl.containers import (Elems, GridTuple, Grouped, compact, elems_equal, group_mask, group_starts,
-                               lex_order, make_set, row_mask)
+                               lex_order, make_set, member_sorted, pack_rows, prefix_sum, row_mask)
 from jaxdsl.prims import Signature
 from jaxdsl.prims.grids import crop
+from jaxdsl.types import (AS_TUPLE, BOOLEAN, CELL, CONTAINERS, FROZEN_ELEMS, FROZEN_GROUPED, GRID, INDICES,
+                          INDICES_SET, INTEGER, INTEGER_SET, INTEGER_TUPLE, OBJECT, OBJECTS, TUPLE_BOOLEAN,
+                          TUPLE_CELL, TUPLE_ELEMS, TUPLE_GRID, TUPLE_GROUPED, TUPLE_INDICES, TUPLE_INTEGER,
+                          TUPLE_INTEGER_TUPLE, TUPLE_OBJECT, element_type)
 from jaxdsl.values import (CELL_NONE, INT_EMPTY, INT_NONE, Capacity, Grid, from_cell, int_valid, make_grid,
                            result)
 
@@ -159,7 +163,7 @@ def _excl_prefix(x: jax.Array) -> jax.Array:
     if L <= _SMALL:
         before = jnp.arange(L)[None, :] < jnp.arange(L)[:, None]          # [i, j]: j < i
         return jnp.sum(jnp.where(before, x[None, :], 0), axis=1, dtype=_I32)
-    return jnp.cumsum(x, dtype=_I32) - x
+    return prefix_sum(x) - x
 
 
 def _compact(data: jax.Array, keep: jax.Array, cap: int):
@@ -218,28 +222,26 @@ def _sorted_runs(data: jax.Array, valid: jax.Array):
     return perm, rows, ok, start
 
 
-def _member(a_data, a_valid, b_data, b_valid) -> jax.Array:
-    """``bool[La]``: whether each valid row of ``a`` equals some valid row of ``b``.
+def _member(a_data, a_valid, b_data, b_valid, b_sorted: bool = False):
+    """Whether each valid row of ``a`` equals some valid row of ``b``.
 
-    Dense pairwise when both are small; else one stable sort of the ``La + Lb`` rows
-    with ``b``'s rows first among equals, where a row of ``a`` is a member iff its run of
-    equal rows starts with a row of ``b`` (O(L log L)).
+    Returns ``(member bool[La], overflow bool[])``. Dense pairwise when both are small
+    (never overflows); else both sides are packed into single ``int32`` keys
+    (:func:`jaxdsl.containers.pack_rows`), ``b``'s keys sorted unless ``b_sorted`` (a
+    frozenset in canonical order already is), and each row of ``a`` binary-searched:
+    O((La + Lb) log Lb), no multi-key sort. ``overflow`` when a row lies outside its key
+    field (never inside the window; then ``member`` is meaningless).
     """
     La, Lb = a_data.shape[0], b_data.shape[0]
     if La <= _SMALL and Lb <= _SMALL:
         eq = _eq_matrix(a_data, b_data) & b_valid[None, :]
-        return a_valid & jnp.any(eq, axis=1)
-    data = jnp.concatenate([a_data, b_data])
-    valid = jnp.concatenate([a_valid, b_valid])
-    from_a = jnp.concatenate([jnp.ones((La,), _I32), jnp.zeros((Lb,), _I32)])
-    F, L = data.shape[1], La + Lb
-    perm = lex_order([(~valid).astype(_I32)] + [data[:, f] for f in range(F)] + [from_a])
-    rows, ok, tag = data[perm], valid[perm], from_a[perm]
-    same = jnp.all(rows[1:] == rows[:-1], axis=1) & ok[1:] & ok[:-1]
-    new_run = jnp.concatenate([jnp.ones((1,), bool), ~same])
-    start = jax.lax.cummax(jnp.where(new_run, jnp.arange(L, dtype=_I32), 0))
-    hit = ok & (tag == 1) & (tag[start] == 0)
-    return jnp.zeros((L,), bool).at[perm].set(hit)[:La]
+        return a_valid & jnp.any(eq, axis=1), jnp.asarray(False)
+    ka, fits_a = pack_rows(a_data, a_valid)
+    kb, fits_b = pack_rows(b_data, b_valid)
+    if not b_sorted:
+        kb = jnp.sort(kb)
+    hit = member_sorted(ka, kb, jnp.sum(b_valid, dtype=_I32))
+    return a_valid & hit, ~(fits_a & fits_b)
 
 
 def _first_occurrence(data, valid) -> jax.Array:
@@ -733,15 +735,23 @@ def combine_grids(a: GridTuple, b: GridTuple, *, caps: Capacity):
 def intersection(a, b):
     """arc-dsl #14 ``intersection`` (spec §4.2): ``a & b`` of two frozensets of one type.
 
-    a, b: Indices / Object / IntegerSet Elems (membership by one sort, or densely for
-    integer sets) or Objects / IndicesSet Grouped (exact inner-set equality, O(M·K·F))
-    → a's type and capacity, in canonical order. ``ok`` True, ``overflow`` False.
+    a, b: Indices / Object / IntegerSet Elems (membership by a binary search of a's
+    packed row keys in b's, both already canonical: no sort; dense for integer sets) or
+    Objects / IndicesSet Grouped (exact inner-set equality, O(M·K·F)) → a's type and
+    capacity, in canonical order. ``ok`` True; ``overflow`` only when a row lies outside
+    the window of :func:`jaxdsl.containers.rows_in_window`.
     """
     if _is_elems(a):
-        keep = _member(a.data, row_mask(a), b.data, row_mask(b))
+        keep, over = _member(a.data, row_mask(a), b.data, row_mask(b), b_sorted=True)
         out, n, _ = _compact(a.data, keep, a.data.shape[0])
-        return result(Elems(out, n))
+        return _finish(Elems(out, n), True, over)
     return result(_select_groups(a, _member_groups(a, b)))
+
+
+def _difference_elems(a: Elems, b: Elems, b_sorted: bool):
+    keep, over = _member(a.data, row_mask(a), b.data, row_mask(b), b_sorted)
+    out, n, _ = _compact(a.data, row_mask(a) & ~keep, a.data.shape[0])
+    return _finish(Elems(out, n), True, over)
 
 
 def difference(a, b):
@@ -751,19 +761,31 @@ def difference(a, b):
     a, b: two containers of one type (any Elems / Grouped / GridTuple type), or a
     frozenset and a tuple of one element type (either way round, e.g. Indices and
     Tuple[IntegerTuple], Objects and Tuple[Object]: only membership in ``b`` matters) →
-    a's type and capacity. Membership by one sort (Elems; dense for integer containers),
-    exact inner-set equality (Grouped, O(M·K·F)) or grid equality (O(G²·H·W)).
-    ``ok`` True, ``overflow`` False.
+    a's type and capacity. Membership by packed row keys (Elems: one single-key sort of
+    ``b``'s keys and a binary search; dense for integer containers), exact inner-set
+    equality (Grouped, O(M·K·F)) or grid equality (O(G²·H·W)). ``ok`` True;
+    ``overflow`` only when an Elems row lies outside the window
+    (:func:`jaxdsl.containers.rows_in_window`).
     """
     if _is_elems(a):
-        keep = row_mask(a) & ~_member(a.data, row_mask(a), b.data, row_mask(b))
-        out, n, _ = _compact(a.data, keep, a.data.shape[0])
-        return result(Elems(out, n))
+        return _difference_elems(a, b, b_sorted=False)
     if _is_grouped(a):
         return result(_select_groups(a, ~_member_groups(a, b)))
     eq = _grids_eq(a.cells, a.h, a.w, b.cells, b.h, b.w) & _grids_live(b)[None, :]
     out, _ = _select_grids(a, ~jnp.any(eq, axis=1), a.cells.shape[0])
     return result(out)
+
+
+def difference_sets(a: Elems, b: Elems):
+    """arc-dsl #15 ``difference`` of two frozensets of one type (Indices / Object /
+    IntegerSet, spec §4.2): ``a - b``, canonical.
+
+    a, b: Elems of one frozenset type (both canonical, so ``b``'s packed keys are already
+    sorted: a binary search per row of ``a``, no sort) → a's type and capacity. ``ok``
+    True; ``overflow`` only when a row lies outside the window
+    (:func:`jaxdsl.containers.rows_in_window`).
+    """
+    return _difference_elems(a, b, b_sorted=True)
 
 
 def dedupe(tup):
@@ -1470,24 +1492,6 @@ def branch(condition, a, b):
 
 # =============================================================================== registry
 
-INT, BOOL, TUP, CELL, GRID = "Integer", "Boolean", "IntegerTuple", "Cell", "Grid"
-IDX, OBJ, ISET = "Indices", "Object", "IntegerSet"
-TI, TB, TT, TC = "Tuple[Integer]", "Tuple[Boolean]", "Tuple[IntegerTuple]", "Tuple[Cell]"
-OBJS, ISETS, TO, TX, TG = "Objects", "IndicesSet", "Tuple[Object]", "Tuple[Indices]", "Tuple[Grid]"
-
-ELEMENT = {IDX: TUP, OBJ: CELL, ISET: INT, TI: INT, TB: BOOL, TT: TUP, TC: CELL,
-           OBJS: OBJ, ISETS: IDX, TO: OBJ, TX: IDX, TG: GRID, GRID: TI}
-"""Element type of every container type (a Grid's elements are its rows)."""
-
-FROZEN_ELEMS = (IDX, OBJ, ISET)
-TUPLE_ELEMS = (TI, TB, TT, TC)
-FROZEN_GROUPED = (OBJS, ISETS)
-TUPLE_GROUPED = (TO, TX)
-CONTAINERS = FROZEN_ELEMS + TUPLE_ELEMS + FROZEN_GROUPED + TUPLE_GROUPED + (TG,)
-
-AS_TUPLE = {IDX: TT, OBJ: TC, ISET: TI, OBJS: TO, ISETS: TX}
-"""The tuple type of each frozenset type (same element type and representation)."""
-
 MIXED = tuple((s, AS_TUPLE[s]) for s in FROZEN_ELEMS + FROZEN_GROUPED) + tuple(
     (AS_TUPLE[s], s) for s in FROZEN_ELEMS + FROZEN_GROUPED)
 """(a, b) pairs of a frozenset type and its tuple type, either way round (combine,
@@ -1499,7 +1503,7 @@ _BOOL_VERSION = {first: first_boolean, last: last_boolean, other: other_boolean,
 
 def _by_element(impl, c: str):
     """The Boolean-result variant of ``impl`` for Tuple[Boolean], else ``impl``."""
-    return _BOOL_VERSION.get(impl, impl) if c == TB else impl
+    return _BOOL_VERSION.get(impl, impl) if c == TUPLE_BOOLEAN else impl
 
 
 def _combine_impl(c: str, b: str | None = None):
@@ -1519,59 +1523,60 @@ def _combine_impl(c: str, b: str | None = None):
 def _common_signatures(of_elems, of_nested, of_grid) -> tuple[Signature, ...]:
     """mostcommon / leastcommon: of every tuple type and of a Grid; every frozenset type
     always raises (:func:`common_frozenset`)."""
-    return (*(Signature((c,), ELEMENT[c], _by_element(of_elems, c)) for c in TUPLE_ELEMS),
-            *(Signature((c,), ELEMENT[c], of_nested) for c in TUPLE_GROUPED + (TG,)),
-            *(Signature((c,), ELEMENT[c], common_frozenset) for c in FROZEN_ELEMS + FROZEN_GROUPED),
-            Signature((GRID,), TI, of_grid))
+    return (*(Signature((c,), element_type(c), _by_element(of_elems, c)) for c in TUPLE_ELEMS),
+            *(Signature((c,), element_type(c), of_nested) for c in TUPLE_GROUPED + (TUPLE_GRID,)),
+            *(Signature((c,), element_type(c), common_frozenset) for c in FROZEN_ELEMS + FROZEN_GROUPED),
+            Signature((GRID,), TUPLE_INTEGER, of_grid))
 
 
 SIGNATURES: dict[str, tuple[Signature, ...]] = {
     # size(Indices) / size(Object) are registered by the geometry family (patch measures)
-    "size": tuple(Signature((c,), INT, size) for c in CONTAINERS if c not in (IDX, OBJ)),
-    "merge": (Signature((OBJS,), OBJ, merge_sets), Signature((ISETS,), IDX, merge_sets),
-              Signature((TO,), TC, merge_tuples), Signature((TX,), TT, merge_tuples),
-              Signature((TG,), GRID, merge_grids), Signature((GRID,), TI, merge_rows)),
+    "size": tuple(Signature((c,), INTEGER, size) for c in CONTAINERS if c not in (INDICES, OBJECT)),
+    "merge": (Signature((OBJECTS,), OBJECT, merge_sets), Signature((INDICES_SET,), INDICES, merge_sets),
+              Signature((TUPLE_OBJECT,), TUPLE_CELL, merge_tuples), Signature((TUPLE_INDICES,), TUPLE_INTEGER_TUPLE, merge_tuples),
+              Signature((TUPLE_GRID,), GRID, merge_grids), Signature((GRID,), TUPLE_INTEGER, merge_rows)),
     "combine": (*(Signature((c, c), c, _combine_impl(c)) for c in CONTAINERS),
                 *(Signature((a, b), a, _combine_impl(a, b)) for a, b in MIXED)),
     "intersection": tuple(Signature((c, c), c, intersection) for c in FROZEN_ELEMS + FROZEN_GROUPED),
-    "difference": (*(Signature((c, c), c, difference) for c in CONTAINERS),
+    "difference": (*(Signature((c, c), c, difference_sets if c in FROZEN_ELEMS else difference)
+                     for c in CONTAINERS),
                    *(Signature((a, b), a, difference) for a, b in MIXED),
                    Signature((GRID, GRID), GRID, difference_rows)),
-    "dedupe": (*(Signature((c,), c, dedupe) for c in TUPLE_ELEMS + TUPLE_GROUPED + (TG,)),
+    "dedupe": (*(Signature((c,), c, dedupe) for c in TUPLE_ELEMS + TUPLE_GROUPED + (TUPLE_GRID,)),
                Signature((GRID,), GRID, dedupe_rows)),
-    "first": (*(Signature((c,), ELEMENT[c], _by_element(first, c)) for c in CONTAINERS),
-              Signature((GRID,), TI, first_row)),
-    "last": (*(Signature((c,), ELEMENT[c], _by_element(last, c)) for c in CONTAINERS),
-             Signature((GRID,), TI, last_row)),
-    "other": (*(Signature((c, ELEMENT[c]), ELEMENT[c], _by_element(other, c)) for c in CONTAINERS),
-              Signature((GRID, TI), TI, other_row)),
-    "contained": (*(Signature((ELEMENT[c], c), BOOL, contained) for c in CONTAINERS),
-                  Signature((TI, GRID), BOOL, contained_row)),
-    "remove": (*(Signature((ELEMENT[c], c), c, remove_from_set if c in FROZEN_ELEMS else remove)
+    "first": (*(Signature((c,), element_type(c), _by_element(first, c)) for c in CONTAINERS),
+              Signature((GRID,), TUPLE_INTEGER, first_row)),
+    "last": (*(Signature((c,), element_type(c), _by_element(last, c)) for c in CONTAINERS),
+             Signature((GRID,), TUPLE_INTEGER, last_row)),
+    "other": (*(Signature((c, element_type(c)), element_type(c), _by_element(other, c)) for c in CONTAINERS),
+              Signature((GRID, TUPLE_INTEGER), TUPLE_INTEGER, other_row)),
+    "contained": (*(Signature((element_type(c), c), BOOLEAN, contained) for c in CONTAINERS),
+                  Signature((TUPLE_INTEGER, GRID), BOOLEAN, contained_row)),
+    "remove": (*(Signature((element_type(c), c), c, remove_from_set if c in FROZEN_ELEMS else remove)
                  for c in CONTAINERS),
-               Signature((TI, GRID), GRID, remove_row)),
-    "insert": tuple(Signature((ELEMENT[c], c), c, insert) for c in FROZEN_ELEMS + FROZEN_GROUPED),
-    "initset": (Signature((TUP,), IDX, initset), Signature((CELL,), OBJ, initset),
-                Signature((INT,), ISET, initset), Signature((BOOL,), ISET, initset),
-                Signature((OBJ,), OBJS, initset), Signature((IDX,), ISETS, initset)),
+               Signature((TUPLE_INTEGER, GRID), GRID, remove_row)),
+    "insert": tuple(Signature((element_type(c), c), c, insert) for c in FROZEN_ELEMS + FROZEN_GROUPED),
+    "initset": (Signature((INTEGER_TUPLE,), INDICES, initset), Signature((CELL,), OBJECT, initset),
+                Signature((INTEGER,), INTEGER_SET, initset), Signature((BOOLEAN,), INTEGER_SET, initset),
+                Signature((OBJECT,), OBJECTS, initset), Signature((INDICES,), INDICES_SET, initset)),
     "totuple": tuple(Signature((s,), AS_TUPLE[s], totuple) for s in FROZEN_ELEMS + FROZEN_GROUPED),
-    "repeat": (Signature((GRID, INT), TG, repeat), Signature((INT, INT), TI, repeat),
-               Signature((BOOL, INT), TB, repeat), Signature((TUP, INT), TT, repeat),
-               Signature((CELL, INT), TC, repeat), Signature((OBJ, INT), TO, repeat),
-               Signature((IDX, INT), TX, repeat)),
-    "product": tuple(Signature((a, b), IDX, product) for a in (ISET, TI) for b in (ISET, TI)),
-    "pair": (Signature((TI, TI), TT, pair), Signature((TB, TB), TT, pair),
-             Signature((ISET, ISET), TT, pair)),
-    "interval": (Signature((INT, INT, INT), TI, interval),),
-    "maximum": (Signature((ISET,), INT, maximum), Signature((TI,), INT, maximum)),
-    "minimum": (Signature((ISET,), INT, minimum), Signature((TI,), INT, minimum)),
+    "repeat": (Signature((GRID, INTEGER), TUPLE_GRID, repeat), Signature((INTEGER, INTEGER), TUPLE_INTEGER, repeat),
+               Signature((BOOLEAN, INTEGER), TUPLE_BOOLEAN, repeat), Signature((INTEGER_TUPLE, INTEGER), TUPLE_INTEGER_TUPLE, repeat),
+               Signature((CELL, INTEGER), TUPLE_CELL, repeat), Signature((OBJECT, INTEGER), TUPLE_OBJECT, repeat),
+               Signature((INDICES, INTEGER), TUPLE_INDICES, repeat)),
+    "product": tuple(Signature((a, b), INDICES, product) for a in (INTEGER_SET, TUPLE_INTEGER) for b in (INTEGER_SET, TUPLE_INTEGER)),
+    "pair": (Signature((TUPLE_INTEGER, TUPLE_INTEGER), TUPLE_INTEGER_TUPLE, pair), Signature((TUPLE_BOOLEAN, TUPLE_BOOLEAN), TUPLE_INTEGER_TUPLE, pair),
+             Signature((INTEGER_SET, INTEGER_SET), TUPLE_INTEGER_TUPLE, pair)),
+    "interval": (Signature((INTEGER, INTEGER, INTEGER), TUPLE_INTEGER, interval),),
+    "maximum": (Signature((INTEGER_SET,), INTEGER, maximum), Signature((TUPLE_INTEGER,), INTEGER, maximum)),
+    "minimum": (Signature((INTEGER_SET,), INTEGER, minimum), Signature((TUPLE_INTEGER,), INTEGER, minimum)),
     "mostcommon": _common_signatures(mostcommon, mostcommon_nested, mostcommon_row),
     "leastcommon": _common_signatures(leastcommon, leastcommon_nested, leastcommon_row),
-    "hsplit": (Signature((GRID, INT), TG, hsplit),),
-    "vsplit": (Signature((GRID, INT), TG, vsplit),),
-    "equality": tuple(Signature((c, c), BOOL, equality) for c in CONTAINERS + (CELL,)),
+    "hsplit": (Signature((GRID, INTEGER), TUPLE_GRID, hsplit),),
+    "vsplit": (Signature((GRID, INTEGER), TUPLE_GRID, vsplit),),
+    "equality": tuple(Signature((c, c), BOOLEAN, equality) for c in CONTAINERS + (CELL,)),
     "identity": tuple(Signature((c,), c, identity) for c in CONTAINERS + (CELL,)),
     "branch": tuple(Signature((cond, c, c), c, branch)
-                    for cond in (BOOL, INT) for c in CONTAINERS + (CELL,)),
+                    for cond in (BOOLEAN, INTEGER) for c in CONTAINERS + (CELL,)),
 }
 """Primitive name → its container-family signatures (merged into ``jaxdsl.prims.REGISTRY``)."""

