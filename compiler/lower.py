@@ -3,19 +3,26 @@ sequence of jitted, vmapped *segment kernels* run over a batch of samples.
 
 Every variable is carried as a triple ``(value, ok, overflow)`` of batched arrays.
 An op's ``ok`` is its own ``ok`` AND the ``ok`` of every variable argument (poison
-propagation); its ``overflow`` is its own OR any argument's. No host round trips.
+propagation); its ``overflow`` is any argument's OR its own — the latter only where
+every argument is ok (the reference never runs an op whose input raised, so such an op
+cannot overflow). No host round trips.
 
 Compile granularity (``segment_size``; see docs/design.md for the measurements that
 chose the default):
 
 * ``segment_size=1`` — one kernel per op. Kernels are cached by the op's *structure*
-  (primitive, signature, argument types, constants, capacity, batch shape), so a
+  (primitive, signature, argument types and grid capacities, constants, capacities,
+  batch shape), so a
   signature compiled once serves every program and every later op that uses it:
   compile cost is bounded by the number of distinct signatures, not program length.
 * ``segment_size=K`` — consecutive ops fused into kernels of at most K ops, cached by
   the segment's structure after renaming variables canonically.
 * ``segment_size=None`` — the whole program as one kernel (best run time for short
   programs; compile time grows super-linearly with length).
+
+Grid capacities are per variable (:mod:`compiler.capacity`): before an op runs, its Grid /
+Tuple[Grid] arguments are zero-padded to the op's :class:`~compiler.capacity.OpShape`
+and the primitive gets a :class:`~jaxdsl.values.Capacity` whose ``grid`` is the result's.
 """
 
 from __future__ import annotations
@@ -30,10 +37,13 @@ import numpy as np
 
 from jaxdsl.prims import bind_caps
 from jaxdsl.reference.constants import CONSTANTS
+from jaxdsl.types import from_python
 from jaxdsl.values import Capacity
 
+from .capacity import GridShapes, OpShape, infer_grid_caps
 from .infer import TypedOp, TypedProgram, constant_type
 from .ir import Const, Var
+from .refexec import run_program
 
 Triple = tuple[Any, jax.Array, jax.Array]
 
@@ -56,21 +66,49 @@ def _bind_caps(impl: Callable, caps: Capacity) -> Callable:
     return bind_caps(impl, caps)
 
 
-def apply_op(top: TypedOp, env: dict[str, Triple], consts: dict[str, Any], caps: Capacity) -> Triple:
+def pad_grid(value: Any, shape: tuple[int, int]) -> Any:
+    """Zero-pad a Grid (``cells int8[H0, W0]``) or GridTuple (``cells int8[G, H0, W0]``) to
+    grid capacity ``shape = (H, W)`` (``H ≥ H0``, ``W ≥ W0``); other leaves are unchanged.
+    Zero padding keeps the grid invariant (zeros outside ``h × w``)."""
+    H, W = shape
+    h0, w0 = value.cells.shape[-2:]
+    if (h0, w0) == (H, W):
+        return value
+    widths = [(0, 0)] * (value.cells.ndim - 2) + [(0, H - h0), (0, W - w0)]
+    return value._replace(cells=jnp.pad(value.cells, widths))
+
+
+def apply_op(top: TypedOp, env: dict[str, Triple], consts: dict[str, Any], caps: Capacity | OpShape) -> Triple:
     """Trace one typed op on unbatched triples in ``env`` (constants read from ``consts``).
 
+    ``caps`` is the op's :class:`~compiler.capacity.OpShape` (grid arguments are padded to
+    its ``pads``, the primitive gets its ``caps``, the result is checked against its
+    ``out``), or a plain :class:`~jaxdsl.values.Capacity` bound as is.
+
     Returns ``(triple, own_overflow)``: the op's ``(value, ok, overflow)`` with its inputs'
-    flags folded in, and whether the op itself (not an input) overflowed."""
+    flags folded in, and whether the op itself (not an input) overflowed while every input
+    was ok and fitted."""
+    shape = caps if isinstance(caps, OpShape) else OpShape((None,) * len(top.op.args), None, caps)
     args, in_ok, in_ovf = [], jnp.asarray(True), jnp.asarray(False)
-    for ref, coercion in zip(top.op.args, top.coercions):
+    for ref, coercion, pad in zip(top.op.args, top.coercions, shape.pads):
         if isinstance(ref, Var):
             value, ok, ovf = env[ref.name]
             in_ok, in_ovf = in_ok & ok, in_ovf | ovf
         else:
             value = consts[ref.name]
+        if pad is not None:
+            value = pad_grid(value, pad)
         args.append(_COERCE[coercion](value) if coercion else value)
-    value, ok, ovf = _bind_caps(top.signature.impl, caps)(*args)
-    return (value, ok & in_ok, ovf | in_ovf), ovf & ~in_ovf
+    value, ok, ovf = _bind_caps(top.signature.impl, shape.caps)(*args)
+    if shape.out is not None:
+        H, W = shape.out
+        if shape.crop:
+            value = value._replace(cells=value.cells[..., :H, :W])
+        if value.cells.shape[-2:] != (H, W):
+            raise AssertionError(f"line {top.op.line}: {top.op.callee.name} returned grid capacity "
+                                 f"{value.cells.shape[-2:]}, the capacity pass expected {(H, W)}")
+    own = ovf & in_ok & ~in_ovf     # an op the reference would not run (poisoned input) cannot overflow
+    return (value, ok & in_ok, own | in_ovf), own
 
 
 @dataclass(frozen=True)
@@ -81,7 +119,9 @@ class Segment:
       ops: the typed ops. live_in: variables read from earlier segments (or inputs).
       live_out: variables this segment defines that later segments or the output read.
       consts: the constants the ops read, in first-use order (kernel arguments).
-      key: structural cache key (variables and constants renamed canonically).
+      key: structural cache key (variables and constants renamed canonically; input grid
+        capacities, paddings and per-op capacities included).
+      shapes: per op, its :class:`~compiler.capacity.OpShape`.
     """
 
     ops: tuple[TypedOp, ...]
@@ -89,22 +129,33 @@ class Segment:
     live_out: tuple[str, ...]
     consts: tuple[str, ...]
     key: tuple
+    shapes: tuple[OpShape, ...] = ()
 
 
-def _segment_key(ops, live_in, live_out, consts, var_types, caps) -> tuple:
-    local = {name: ("in", k, var_types[name]) for k, name in enumerate(live_in)}
+def _segment_key(ops, live_in, live_out, consts, var_types, caps, shapes=None, var_caps=None) -> tuple:
+    var_caps = var_caps or {}
+    local = {name: ("in", k, var_types[name], var_caps.get(name)) for k, name in enumerate(live_in)}
     const_slot = {name: ("const", k, constant_type(name)) for k, name in enumerate(consts)}
     body = []
     for k, top in enumerate(ops):
         args = tuple(local[a.name] if isinstance(a, Var) else const_slot[a.name] for a in top.op.args)
+        shape = shapes[k] if shapes else None
         body.append((top.op.callee.name, top.signature.params, top.signature.result, top.coercions,
-                     id(top.signature.impl), args))
+                     id(top.signature.impl), args,
+                     (shape.pads, shape.out, shape.caps, shape.crop) if shape else None))
         local[top.op.target] = ("t", k)
     return (tuple(body), tuple(local[n] for n in live_out), caps)
 
 
-def split_segments(typed: TypedProgram, segment_size: int | None, caps: Capacity) -> list[Segment]:
-    """Cut a typed program into segments of at most ``segment_size`` ops (None: one segment)."""
+def split_segments(typed: TypedProgram, segment_size: int | None, caps: Capacity,
+                   shapes: GridShapes | None = None) -> list[Segment]:
+    """Cut a typed program into segments of at most ``segment_size`` ops (None: one segment).
+
+    ``shapes`` (default: :func:`compiler.capacity.infer_grid_caps` of ``typed``) gives each
+    op's grid padding and capacities; it is part of every segment's key."""
+    if shapes is None:
+        shapes = infer_grid_caps(typed, caps)
+    op_shape = dict(zip((t.op.target for t in typed.ops), shapes.ops))
     ops = typed.ops
     size = len(ops) if not segment_size else segment_size
     chunks = [ops[i:i + size] for i in range(0, len(ops), max(size, 1))]
@@ -122,8 +173,11 @@ def split_segments(typed: TypedProgram, segment_size: int | None, caps: Capacity
                       if isinstance(a, Var)} | {out_var}
         live_out = [t.op.target for t in chunk if t.op.target in used_later]
         consts = list(dict.fromkeys(a.name for t in chunk for a in t.op.args if isinstance(a, Const)))
-        key = _segment_key(chunk, live_in, live_out, consts, typed.var_types, caps)
-        segments.append(Segment(tuple(chunk), tuple(live_in), tuple(live_out), tuple(consts), key))
+        seg_shapes = tuple(op_shape[t.op.target] for t in chunk)
+        key = _segment_key(chunk, live_in, live_out, consts, typed.var_types, caps, seg_shapes,
+                           shapes.var_caps)
+        segments.append(Segment(tuple(chunk), tuple(live_in), tuple(live_out), tuple(consts), key,
+                                seg_shapes))
     return segments
 
 
@@ -172,8 +226,9 @@ class KernelCache:
         def body(count, consts, *triples):
             env = dict(zip(segment.live_in, triples))
             named = dict(zip(segment.consts, consts))
-            for top in segment.ops:
-                env[top.op.target], own = apply_op(top, env, named, caps)
+            for k, top in enumerate(segment.ops):
+                shape = segment.shapes[k] if segment.shapes else caps
+                env[top.op.target], own = apply_op(top, env, named, shape)
                 count = count + own.astype(jnp.int32)
             return tuple(env[name] for name in segment.live_out), count
 
@@ -208,18 +263,25 @@ class CompiledProgram:
 
     Args:
       typed: output of :func:`compiler.infer.infer`.
-      caps: static capacities of the padded values.
+      caps: static capacities of the padded values (``caps.grid``: the inputs' grid
+        capacity; other grid variables get theirs from :func:`compiler.capacity.infer_grid_caps`).
       segment_size: ops per kernel (1 = per-op kernels, None = whole program).
       kernels: the kernel cache (default: process-wide).
+      max_side: bound on every inferred grid side (default
+        :data:`compiler.capacity.GROWTH` × ``max(caps.grid)``).
+
+    Attributes:
+      grid_shapes: the :class:`~compiler.capacity.GridShapes` the program is lowered with.
     """
 
     def __init__(self, typed: TypedProgram, caps: Capacity, segment_size: int | None = 1,
-                 kernels: KernelCache | None = None):
+                 kernels: KernelCache | None = None, max_side: int | None = None):
         self.typed = typed
         self.caps = caps
         self.segment_size = segment_size
         self.kernels = DEFAULT_KERNELS if kernels is None else kernels
-        self.segments = split_segments(typed, segment_size, caps)
+        self.grid_shapes = infer_grid_caps(typed, caps, max_side)
+        self.segments = split_segments(typed, segment_size, caps, self.grid_shapes)
         last_use: dict[str, int] = {}
         for s, seg in enumerate(self.segments):
             for name in seg.live_in:
@@ -235,6 +297,35 @@ class CompiledProgram:
     @property
     def output_type(self) -> str:
         return self.typed.output_type
+
+    def unfitting_values(self, *inputs: Any) -> list[str]:
+        """The variables whose reference value does not fit its static capacity here.
+
+        Runs the program on one sample (Python ``inputs``) with the reference executor and
+        converts every computed value at the capacities this program is lowered with (its
+        op's :class:`~compiler.capacity.OpShape` capacities, a Grid's inferred capacity).
+        An overflow the JAX kernels report is *real* exactly when this list is non-empty
+        (used by the tests; the exact fallback does not need it).
+        """
+        run = run_program(self.typed.program, *inputs, keep_values=True)
+        shapes = dict(zip((t.op.target for t in self.typed.ops), self.grid_shapes.ops))
+        out = []
+        for top in self.typed.ops:
+            name = top.op.target
+            if name not in run.values:
+                continue
+            caps = shapes[name].caps
+            grid = self.grid_shapes.var_caps.get(name)
+            if grid is not None:
+                caps = caps._replace(grid=grid)
+            if from_python(self.typed.var_types[name], run.values[name], caps)[1]:
+                out.append(name)
+        return out
+
+    @property
+    def output_capacity(self) -> tuple[int, int] | None:
+        """``(H, W)`` of the output's grid capacity (Grid / Tuple[Grid] outputs), else None."""
+        return self.grid_shapes.var_caps.get(self.typed.program.output)
 
     def __call__(self, *inputs: Any) -> "Outcome":
         """Run on batched inputs (one pytree per parameter, leading axis = batch).
@@ -276,5 +367,11 @@ class CompiledProgram:
             args = tuple(env[n] for n in seg.live_in)
             compiled += self.kernels.compile_once(seg, self.caps, counter, consts, *args)
             outs, _ = jax.eval_shape(kernel, counter, consts, *args)
+            if sharding is not None:
+                # eval_shape drops shardings; at run time every batched output is sharded like
+                # the input, and later kernels must be compiled for that (else evaluate misses
+                # the persistent cache on every kernel after a program's first).
+                outs = jax.tree_util.tree_map(
+                    lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype, sharding=sharding), outs)
             env.update(zip(seg.live_out, outs))
         return compiled

@@ -31,12 +31,14 @@ class RefResult:
     ok: bool
     op_ok: tuple[bool, ...]
     error: str | None = None
+    values: dict | None = None
 
 
-def run_program(program: Program, *inputs: Any) -> RefResult:
+def run_program(program: Program, *inputs: Any, keep_values: bool = False) -> RefResult:
     """Run ``program`` on ``inputs`` (one per parameter, e.g. the sample's input grid).
 
-    Returns a :class:`RefResult`; never raises for errors inside the program.
+    Returns a :class:`RefResult`; never raises for errors inside the program. With
+    ``keep_values`` its ``values`` maps every variable that was computed (ok) to its value.
     """
     env: dict[str, Any] = dict(zip(program.params, inputs))
     good: dict[str, bool] = {p: True for p in program.params}
@@ -58,7 +60,8 @@ def run_program(program: Program, *inputs: Any) -> RefResult:
                 first_error = f"line {op.line}: {type(exc).__name__}: {exc}"[:300]
         op_ok.append(good[op.target])
     ok = good[program.output]
-    return RefResult(env.get(program.output) if ok else None, ok, tuple(op_ok), first_error)
+    return RefResult(env.get(program.output) if ok else None, ok, tuple(op_ok), first_error,
+                     env if keep_values else None)
 
 
 def _value(ref, env):

@@ -3,10 +3,11 @@
     python -m jaxdsl.compile --programs my_solvers.py [--devices N] [--cache_dir DIR]
 
 Traces and compiles every kernel of every program for the micro-batch shape that
-``python -m jaxdsl.evaluate`` will use with the same --config/--batch_size/
---segment_size/--devices, and stores them in the cache directory (default
-``$JAXDSL_CACHE_DIR`` or ``~/.cache/jaxdsl/xla``). A later evaluate with the same
-settings then starts warm and reports so.
+``python -m jaxdsl.evaluate`` will use with the same data (--data/--challenges/--tasks:
+they fix the number of samples and so the micro-batch bucket) and the same
+--config/--batch_size/--segment_size/--devices, and stores them in the cache directory
+(default ``$JAXDSL_CACHE_DIR`` or ``~/.cache/jaxdsl/xla``). A later evaluate with the
+same settings then starts warm and reports so.
 """
 
 from __future__ import annotations
@@ -16,14 +17,21 @@ import time
 
 from absl import app, flags, logging
 
+from jaxdsl.data import DATASETS
+
 FLAGS = flags.FLAGS
+
+flags.DEFINE_string("data", "arc1", f"ARC data the kernels are built for (its sample count picks the "
+                    f"micro-batch bucket): one of {', '.join(DATASETS)}. Ignored when --challenges is given.")
+flags.DEFINE_string("challenges", None, "Kaggle-format challenges JSON file, as for evaluate.")
+flags.DEFINE_list("tasks", None, "Only these task ids (comma-separated), as for evaluate.")
 
 flags.DEFINE_multi_string("programs", None, "arc-dsl solver file (repeatable). Default: the solvers "
                           "shipped in jaxdsl/programs/.")
 flags.DEFINE_integer("devices", 1, "Compile for a batch sharded over this many devices (must match "
                      "evaluate's --devices).", lower_bound=1)
 flags.DEFINE_string("config", None, "JSON config (keys grid, batch_size, segment_size), as for evaluate.")
-flags.DEFINE_integer("batch_size", None, "Samples per micro-batch (must match evaluate's).", lower_bound=1)
+flags.DEFINE_integer("batch_size", None, "Largest micro-batch (must match evaluate's).", lower_bound=1)
 flags.DEFINE_integer("segment_size", None, "Ops per kernel: 1 = per op, 0 = whole program (must match "
                      "evaluate's).", lower_bound=0)
 flags.DEFINE_string("cache_dir", None, "Persistent compilation cache directory (default: "
@@ -44,15 +52,20 @@ def main(argv):
     from jaxdsl import runner
     from jaxdsl.cache import CacheMonitor, enable_persistent_cache
     from jaxdsl.config import ConfigError, load_config
-    
+    from jaxdsl.data import DataError, load_tasks, samples, select_tasks
+
     try:
         config = load_config(FLAGS.config).with_overrides(FLAGS.batch_size, FLAGS.segment_size)
+        tasks = select_tasks(load_tasks(None if FLAGS.challenges else FLAGS.data, FLAGS.challenges),
+                             FLAGS.tasks or None)
+        n = len(samples(tasks))
         programs = runner.load_programs(FLAGS.programs or runner.shipped_program_files())
         cache_dir = enable_persistent_cache(FLAGS.cache_dir)
         monitor = CacheMonitor()
         compiled = runner.compile_programs(programs, config)
-        batch, _, spec = runner.batch_layout(config, FLAGS.devices)
-    except (ProgramError, ConfigError, runner.DeviceError) as exc:
+        count, _ = runner.micro_batches(n, config.batch_size, FLAGS.devices)
+        batch, _, spec = runner.batch_layout(config, FLAGS.devices, n)
+    except (ProgramError, ConfigError, DataError, runner.DeviceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     H, W = config.capacity.grid
@@ -61,7 +74,8 @@ def main(argv):
         cp.lower_all(spec)
     elapsed = time.perf_counter() - t0
     print(f"compiled {len(compiled)} programs into {len(compiled[0].kernels) if compiled else 0} distinct "
-          f"kernels in {elapsed:.2f} s (batch {batch}, grid {H}×{W}, segment size "
+          f"kernels in {elapsed:.2f} s (batch {batch}: {count} micro-batch(es) for {n} samples, "
+          f"input grid {H}×{W}, segment size "
           f"{config.segment_size or 'whole program'}, {FLAGS.devices} device(s))")
     print(f"persistent cache {cache_dir}: {monitor.hits} hits, {monitor.misses} new entries")
     return 0

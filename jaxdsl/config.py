@@ -3,12 +3,16 @@
 Defaults live in :data:`DEFAULTS` and mirror ``configs/default.json`` (a test keeps the
 two equal). A JSON file passed with ``--config`` overrides any subset of the keys:
 
-* ``grid``: ``[H, W]``, the largest grid a value can hold (intermediate grids larger
-  than this set ``overflow``);
+* ``grid``: ``[H, W]``, the capacity of the input grids; every other grid variable gets
+  a static capacity inferred from it (:mod:`compiler.capacity`: ``hconcat`` adds widths,
+  ``upscale`` by a constant multiplies, ... up to 4× the larger side); a grid larger
+  than its capacity sets ``overflow``;
 * ``patch``, ``tuple``, ``objects``, ``object_cells``, ``grids``: container capacities
   (see :class:`jaxdsl.values.Capacity`); values larger than these set ``overflow``;
-* ``batch_size``: samples per micro-batch (the mega-batch is split only to bound
-  memory; every micro-batch is padded to this size so compiled kernels are reused);
+* ``batch_size``: the largest micro-batch (the mega-batch is split into
+  ``ceil(N / batch_size)`` equal micro-batches only to bound memory; each is padded to
+  a fixed bucket size — powers of two below 256, then multiples of 256 — so compiled
+  kernels are reused across data sizes);
 * ``segment_size``: ops per compiled kernel, ``1`` = one kernel per op (cached by
   signature), ``0`` or ``null`` = the whole program in one kernel.
 """

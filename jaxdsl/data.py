@@ -141,6 +141,22 @@ def samples(tasks: Iterable[Task]) -> list:
     return out
 
 
+def select_tasks(tasks: Iterable[Task], ids: Optional[Iterable[str]]) -> list:
+    """The tasks whose id is in ``ids`` (in data order); all of them when ``ids`` is None.
+
+    Raises:
+        DataError: an id names no task (the message lists the unknown ids).
+    """
+    tasks = list(tasks)
+    if ids is None:
+        return tasks
+    wanted = set(ids)
+    unknown = wanted - {t.id for t in tasks}
+    if unknown:
+        raise DataError(f"--tasks: unknown task id(s) {sorted(unknown)}")
+    return [t for t in tasks if t.id in wanted]
+
+
 def tasks_by_id(tasks: Iterable[Task]) -> dict:
     """``{task.id: task}`` for ``tasks``.
 

@@ -33,7 +33,9 @@ flags.DEFINE_integer("devices", 1, "Shard the batch over this many devices (1-D 
 flags.DEFINE_string("out", "results", "Directory for results.json, submission.json and summary.json.")
 flags.DEFINE_string("config", None, "JSON file overriding capacities and execution settings "
                     "(keys grid, batch_size, segment_size; defaults in configs/default.json).")
-flags.DEFINE_integer("batch_size", None, "Samples per micro-batch (overrides the config).", lower_bound=1)
+flags.DEFINE_integer("batch_size", None, "Largest micro-batch (overrides the config): the samples are "
+                     "split into ceil(N / batch_size) equal micro-batches, each padded to a fixed "
+                     "bucket size (powers of two below 256, then multiples of 256).", lower_bound=1)
 flags.DEFINE_integer("segment_size", None, "Ops per compiled kernel: 1 = one kernel per op (cached by "
                      "signature), 0 = whole program in one kernel (overrides the config).", lower_bound=0)
 flags.DEFINE_string("cache_dir", None, "Persistent compilation cache directory (default: "
@@ -63,17 +65,12 @@ def main(argv):
     from jaxdsl import report, runner
     from jaxdsl.cache import CacheMonitor, enable_persistent_cache
     from jaxdsl.config import ConfigError, load_config
-    from jaxdsl.data import DataError, load_tasks, samples
+    from jaxdsl.data import DataError, load_tasks, samples, select_tasks
 
     try:
         config = load_config(FLAGS.config).with_overrides(FLAGS.batch_size, FLAGS.segment_size)
-        tasks = load_tasks(None if FLAGS.challenges else FLAGS.data, FLAGS.challenges, FLAGS.solutions)
-        if FLAGS.tasks:
-            wanted = set(FLAGS.tasks)
-            unknown = wanted - {t.id for t in tasks}
-            if unknown:
-                raise DataError(f"--tasks: unknown task id(s) {sorted(unknown)}")
-            tasks = [t for t in tasks if t.id in wanted]
+        tasks = select_tasks(load_tasks(None if FLAGS.challenges else FLAGS.data, FLAGS.challenges,
+                                        FLAGS.solutions), FLAGS.tasks or None)
         batch = samples(tasks)
         files = FLAGS.programs or runner.shipped_program_files()
         programs = runner.load_programs(files)
@@ -93,6 +90,9 @@ def main(argv):
         return 2
     summary = report.write_all(result, FLAGS.out, data_name)
     print(report.format_summary(summary, FLAGS.out))
+    if result.micro_batches:
+        print(f"micro-batches: {result.micro_batches} × {result.batch} samples "
+              f"({len(batch)} samples, --batch_size {config.batch_size}; compile with the same data flags)")
     return 0
 
 

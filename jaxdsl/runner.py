@@ -1,9 +1,10 @@
 """The mega-batch runner: every program on every sample, with the JAX or reference backend.
 
-The JAX backend stacks every sample input of the chosen data into one padded batch
-(split into micro-batches of ``Config.batch_size`` only to bound memory; each is padded
-to that size so compiled kernels are reused), shards each micro-batch over a 1-D device
-mesh (axis ``"batch"``), and runs each compiled program on it. The reference backend
+The JAX backend stacks every sample input of the chosen data into one padded batch,
+split into ``ceil(N / Config.batch_size)`` equal micro-batches (only to bound memory),
+each padded up to a size from a small fixed set of buckets (:func:`batch_buckets`) so
+that compiled kernels are reused across data sizes; it shards each micro-batch over a
+1-D device mesh (axis ``"batch"``) and runs each compiled program on it. The reference backend
 runs the same programs sample by sample through :mod:`compiler.refexec`.
 
 Both produce a :class:`RunResult`; :mod:`jaxdsl.report` turns it into files.
@@ -30,6 +31,7 @@ from compiler.parse import parse_file
 from compiler.refexec import run_program
 from jaxdsl.config import Config
 from jaxdsl.data import Sample
+from jaxdsl.types import GRID
 from jaxdsl.values import Grid, grid_from_numpy, grid_to_numpy
 
 PROGRAMS_DIR = Path(__file__).parent / "programs"
@@ -92,6 +94,7 @@ class RunResult:
       cache_state: persistent-cache state after compiling (JAX backend).
       kernels: distinct kernels compiled.
       fallback_s: wall seconds spent re-running overflowed pairs through the reference.
+      micro_batches / batch: how the JAX backend split the samples (count, padded size).
     """
 
     programs: list[Program]
@@ -104,6 +107,8 @@ class RunResult:
     cache_state: str = "n/a"
     kernels: int = 0
     fallback_s: float = 0.0
+    micro_batches: int = 0
+    batch: int = 0
 
     @property
     def pairs_per_s(self) -> float:
@@ -138,18 +143,57 @@ def make_mesh(devices: int) -> Mesh:
     return Mesh(np.array(available[:devices]), ("batch",))
 
 
-def batch_layout(config: Config, devices: int):
+BUCKET_STEP = 256
+"""Micro-batch buckets: powers of two below this, then its multiples up to ``batch_size``."""
+
+
+def batch_buckets(batch_size: int, devices: int = 1) -> tuple[int, ...]:
+    """The micro-batch sizes kernels are compiled for, ascending.
+
+    Powers of two below ``min(BUCKET_STEP, batch_size)``, multiples of ``BUCKET_STEP``
+    below ``batch_size``, and ``batch_size`` itself; each rounded up to a multiple of
+    ``devices`` (so every shard has the same size). The largest is ``batch_size`` rounded
+    up to a multiple of ``devices``.
+    """
+    sizes = {1 << k for k in range(BUCKET_STEP.bit_length()) if (1 << k) < min(BUCKET_STEP, batch_size)}
+    sizes |= set(range(BUCKET_STEP, batch_size, BUCKET_STEP)) | {batch_size}
+    return tuple(sorted({math.ceil(b / devices) * devices for b in sizes}))
+
+
+def micro_batches(n: int, batch_size: int, devices: int = 1) -> tuple[int, int]:
+    """How ``n`` samples are run: ``(count, size)``.
+
+    ``count = ceil(n / batch_size)`` (at least 1) equal micro-batches of ``ceil(n / count)``
+    samples, each padded to ``size``, the smallest of :func:`batch_buckets` that holds
+    them (so ``size ≤ batch_size`` rounded up to ``devices``). E.g. with ``batch_size``
+    2,048: 535 samples → ``(1, 768)``, 3,500 → ``(2, 1792)``, 100 → ``(1, 128)``.
+    """
+    count = max(1, math.ceil(n / batch_size))
+    per = max(1, math.ceil(n / count))
+    return count, next(b for b in batch_buckets(batch_size, devices) if b >= per)
+
+
+def batch_layout(config: Config, devices: int, n: int | None = None):
     """Micro-batch layout shared by compile and evaluate.
 
-    Returns ``(batch, sharding, spec)``: the micro-batch size (``config.batch_size``
-    rounded up to a multiple of ``devices``), the ``NamedSharding`` over the 1-D mesh,
-    and the input ``Grid`` of ``jax.ShapeDtypeStruct`` that kernels are compiled for.
+    Args:
+      config: capacities and ``batch_size``. devices: size of the 1-D mesh.
+      n: number of samples to run; None lays out the largest micro-batch.
+
+    Returns ``(batch, sharding, spec)``: the micro-batch size (for ``n`` samples the bucket
+    of :func:`micro_batches`, else ``config.batch_size`` rounded up to a multiple of
+    ``devices``), the ``NamedSharding`` over the 1-D mesh, and the input ``Grid`` of
+    ``jax.ShapeDtypeStruct`` (``cells int8[batch, H, W]``, ``h``/``w`` ``int32[batch]``)
+    that kernels are compiled for.
 
     Raises:
       DeviceError: too few devices.
     """
     sharding = NamedSharding(make_mesh(devices), PartitionSpec("batch"))
-    batch = math.ceil(config.batch_size / devices) * devices
+    if n is None:
+        batch = math.ceil(config.batch_size / devices) * devices
+    else:
+        batch = micro_batches(n, config.batch_size, devices)[1]
     H, W = config.capacity.grid
     spec = Grid(jax.ShapeDtypeStruct((batch, H, W), jnp.int8, sharding=sharding),
                 jax.ShapeDtypeStruct((batch,), jnp.int32, sharding=sharding),
@@ -178,6 +222,21 @@ def stack_grids(grids: Sequence, capacity: tuple[int, int], size: int) -> tuple[
     return Grid(cells, hs, ws), present
 
 
+def grids_equal(a: Grid, b: Grid) -> np.ndarray:
+    """Row-wise equality of two host Grid batches whose capacities may differ.
+
+    Args: ``a`` Grid ``cells int8[B, Ha, Wa]``, ``h``/``w`` ``int32[B]``; ``b`` likewise with
+    ``[B, Hb, Wb]``.
+    Returns: ``bool[B]``: same ``h``, same ``w`` and same cells. Equal sizes fit both
+    capacities, so only the common ``min(Ha, Hb) × min(Wa, Wb)`` corner is compared (the
+    rest is zero padding in both); a grid larger than the other capacity never matches.
+    """
+    H = min(a.cells.shape[1], b.cells.shape[1])
+    W = min(a.cells.shape[2], b.cells.shape[2])
+    same = np.all(a.cells[:, :H, :W] == b.cells[:, :H, :W], axis=(1, 2))
+    return (a.h == b.h) & (a.w == b.w) & same
+
+
 def run_jax(programs: Sequence[Program], samples: Sequence[Sample], config: Config, devices: int = 1,
             progress: Callable | None = None, fallback: bool = True) -> RunResult:
     """Evaluate every program on every sample with the JAX backend.
@@ -199,9 +258,9 @@ def run_jax(programs: Sequence[Program], samples: Sequence[Sample], config: Conf
     """
     caps = config.capacity
     compiled = compile_programs(programs, config)
-    batch, sharding, spec = batch_layout(config, devices)
     n = len(samples)
-    n_batches = max(1, math.ceil(n / batch))
+    n_batches, _ = micro_batches(n, config.batch_size, devices)
+    batch, sharding, spec = batch_layout(config, devices, n)
     inputs, _ = stack_grids([s.input for s in samples], caps.grid, n_batches * batch)
     expected, has_expected = stack_grids([s.output for s in samples], caps.grid, n_batches * batch)
     test_rows = [k for k, s in enumerate(samples) if s.kind == "test"]
@@ -229,9 +288,8 @@ def run_jax(programs: Sequence[Program], samples: Sequence[Sample], config: Conf
             value, ok, ovf, op_ovf = jax.device_get(cp(x))
             oks[cp.name][rows], ovfs[cp.name][rows] = ok, ovf
             op_overflows[cp.name] += int(np.sum(op_ovf[: max(0, min(batch, n - rows.start))]))
-            if cp.output_type == "Grid":
-                same = (value.h == expected.h[rows]) & (value.w == expected.w[rows]) \
-                    & np.all(value.cells == expected.cells[rows], axis=(1, 2))
+            if cp.output_type == GRID:
+                same = grids_equal(value, jax.tree_util.tree_map(lambda a: a[rows], expected))
                 matches[cp.name][rows] = same & ok & ~ovf & has_expected[rows]
                 for k in test_rows:
                     if rows.start <= k < rows.stop and ok[k - rows.start] and not ovf[k - rows.start]:
@@ -249,7 +307,7 @@ def run_jax(programs: Sequence[Program], samples: Sequence[Sample], config: Conf
         runs.append(ProgramRun(cp.name, ok, ovf.copy(), matches[cp.name][:n], outs[cp.name], ovf.copy(),
                                op_overflows[cp.name]))
     result = RunResult(list(programs), list(samples), runs, "jax", devices, compile_s, run_s,
-                       kernels=kernels)
+                       kernels=kernels, micro_batches=n_batches, batch=batch)
     if fallback:
         t0 = time.perf_counter()
         for program, run in zip(programs, runs):

@@ -402,10 +402,10 @@ def test_occurrences_wide_capacity():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("key", _ALL_KEYS, ids=lambda k: f"{k[0]}{list(k[1])}")
-def test_equivalence_all_fixtures(key, grids, objects_, indices):
+def test_equivalence_all_fixtures(key, all_grids, objects_, indices):
     """The exhaustive sweep: every grid, every object and every Indices of the fixtures
     (in chunks, to bound the batch memory of ``occurrences``)."""
-    cases = CASES[key](grids, objects_, indices)
+    cases = CASES[key](all_grids, objects_, indices)
     chunk = 4000
     total = {"cases": 0, "ref_raised": 0, "overflow": 0}
     for start in range(0, len(cases), chunk):

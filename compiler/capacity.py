@@ -1,0 +1,252 @@
+"""Grid capacity pass: a static ``(H, W)`` capacity for every Grid and Tuple[Grid] variable.
+
+Every Grid value is padded to a static array shape (its *capacity*, see
+:mod:`jaxdsl.values`); a grid larger than its capacity sets ``overflow`` and the runner
+re-runs the pair through the reference. A single capacity for every grid of a program
+(the config's ``grid``) makes ``hconcat(I, vmirror(I))`` on a 20-wide input or
+``upscale(x, THREE)`` overflow although the compiler can bound those results. This pass
+derives, from the input's capacity and the ops, a bound for every grid variable:
+
+==============================================  ==========================================
+op                                              result capacity
+==============================================  ==========================================
+input ``I``                                     the config's ``grid``
+``hconcat(a, b)``                               ``(max(Ha, Hb), Wa + Wb)``
+``vconcat(a, b)``, ``combine(a, b)`` (Grids)    ``(Ha + Hb, max(Wa, Wb))``
+``upscale(g, k)`` (``k`` a constant ≥ 1)        ``(H·k, W·k)``; a traced ``k``: the bound
+``hupscale(g, k)`` / ``vupscale(g, k)``         ``(H, W·k)`` / ``(H·k, W)``; traced: the bound
+``rot90``, ``rot270``, ``dmirror``, ``cmirror``  ``(W, H)`` (transposed; see below)
+``canvas(c, d)``                                ``max(config, d)`` for a constant ``d``;
+                                                ``g``'s capacity for ``d = shape(g)``;
+                                                else the bound
+anything else returning Grid / Tuple[Grid]      the largest capacity of its Grid /
+                                                Tuple[Grid] arguments (config if none)
+==============================================  ==========================================
+
+An ``upscale`` family op whose factor is a constant below 1 keeps its input's capacity;
+one whose factor is traced (``upscale(x, numcolors(x))``) and a ``canvas`` of traced
+dimensions get the bound on the sides they may grow (measured on the default evaluate:
+3,350 pairs that overflowed at the input's capacity fit). Every side is clipped to
+``max_side`` (default :data:`GROWTH` × the config's larger side) so memory stays bounded;
+a clipped capacity is still sound because every primitive sets ``overflow`` when its
+result exceeds its output array.
+
+The lowering (:mod:`compiler.lower`) pads Grid / Tuple[Grid] arguments with zeros to
+:attr:`OpShape.pads` (zero padding keeps the grid invariant) and binds
+:attr:`OpShape.caps` (whose ``grid`` is the result capacity) to the primitive: grid
+primitives take their output shape from their first grid argument (``canvas`` from
+``caps.grid``), so the result has exactly :attr:`OpShape.out`. Ops with several Grid /
+Tuple[Grid] arguments get them padded to one common shape. A transpose keeps its input's
+array shape, so a non-square ``(H, W)`` input is padded to a square and the result cut
+back to ``(W, H)`` (:attr:`OpShape.crop`): its ``w × h`` content always fits there, so
+the cut drops zero padding only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+from jaxdsl.reference.constants import CONSTANTS
+from jaxdsl.types import GRID, INTEGER, INTEGER_TUPLE, TUPLE_GRID
+from jaxdsl.values import Capacity
+
+from .infer import TypedProgram
+from .ir import Const, Var
+
+Shape = tuple[int, int]
+
+GROWTH = 4
+"""Default bound on inferred capacities: each side at most ``GROWTH`` × the config's larger
+side (120 for 30×30; 14,400 cells, 14 KiB per grid per sample)."""
+
+GRID_TYPES = frozenset({GRID, TUPLE_GRID})
+"""DSL types whose values carry a grid capacity (a Tuple[Grid] holds grids of one shape)."""
+
+TRANSPOSING = frozenset({"rot90", "rot270", "dmirror", "cmirror"})
+"""Grid primitives whose output capacity is their input's, transposed."""
+
+
+@dataclass(frozen=True)
+class OpShape:
+    """Static shapes of one op.
+
+    Attributes:
+      pads: per argument, the ``(H, W)`` a Grid / Tuple[Grid] argument is zero-padded to
+        before the call, or None (not a grid argument, or already that shape).
+      out: the result's grid capacity ``(H, W)`` for Grid / Tuple[Grid] results, else None.
+      caps: the :class:`~jaxdsl.values.Capacity` bound to the primitive (``grid`` = ``out``
+        for grid results, the config's otherwise).
+      crop: True when the primitive's result array is larger than ``out`` and is cut to it
+        (transposes of non-square capacities; the cut part is provably zero padding).
+    """
+
+    pads: tuple[Shape | None, ...]
+    out: Shape | None
+    caps: Capacity
+    crop: bool = False
+
+
+@dataclass(frozen=True)
+class GridShapes:
+    """Result of :func:`infer_grid_caps`.
+
+    Attributes:
+      var_caps: variable name → ``(H, W)`` for every Grid / Tuple[Grid] variable
+        (parameters included).
+      ops: one :class:`OpShape` per op of the typed program, in order.
+      max_side: the bound every side was clipped to.
+    """
+
+    var_caps: Mapping[str, Shape]
+    ops: tuple[OpShape, ...]
+    max_side: int
+
+
+def _const_int(arg) -> int | None:
+    """The integer value of a constant argument (Booleans as 0/1), else None."""
+    if isinstance(arg, Const):
+        value = CONSTANTS[arg.name]
+        if isinstance(value, (bool, int)):
+            return int(value)
+    return None
+
+
+def _const_pair(arg) -> Shape | None:
+    if isinstance(arg, Const):
+        value = CONSTANTS[arg.name]
+        if isinstance(value, tuple):
+            return int(value[0]), int(value[1])
+    return None
+
+
+def _largest(shapes) -> Shape | None:
+    shapes = [s for s in shapes if s is not None]
+    if not shapes:
+        return None
+    return max(s[0] for s in shapes), max(s[1] for s in shapes)
+
+
+def _scale(rows: bool, cols: bool) -> Callable:
+    def rule(shapes, args, base, bound):
+        (H, W), k = shapes[0], _const_int(args[1])
+        if k is None:
+            return (bound if rows else H), (bound if cols else W)
+        if k < 1:
+            return H, W
+        return (H * k if rows else H), (W * k if cols else W)
+    return rule
+
+
+def _hconcat(shapes, args, base, bound):
+    (ha, wa), (hb, wb) = shapes
+    return max(ha, hb), wa + wb
+
+
+def _vconcat(shapes, args, base, bound):
+    (ha, wa), (hb, wb) = shapes
+    return ha + hb, max(wa, wb)
+
+
+def _canvas(shapes, args, base, bound):
+    dims = _const_pair(args[1])
+    if dims is None:
+        return bound, bound
+    return max(base[0], dims[0]), max(base[1], dims[1])
+
+
+def _transpose(shapes, args, base, bound):
+    H, W = shapes[0]
+    return W, H
+
+
+_RULES: dict[tuple[str, tuple[str, ...]], Callable] = {
+    ("hconcat", (GRID, GRID)): _hconcat,
+    ("vconcat", (GRID, GRID)): _vconcat,
+    ("combine", (GRID, GRID)): _vconcat,
+    ("upscale", (GRID, INTEGER)): _scale(True, True),
+    ("hupscale", (GRID, INTEGER)): _scale(False, True),
+    ("vupscale", (GRID, INTEGER)): _scale(True, False),
+    ("canvas", (INTEGER, INTEGER_TUPLE)): _canvas,
+    **{(name, (GRID,)): _transpose for name in TRANSPOSING},
+}
+"""(primitive, signature parameters) → ``rule(arg_shapes, args, base, bound) -> (H, W)``
+for the ops whose result capacity is not the largest of their grid arguments'.
+``arg_shapes`` holds the capacities of the grid arguments only, in order; ``base`` is the
+config's; ``bound`` the largest side allowed."""
+
+
+def result_capacity(name: str, params: tuple[str, ...], arg_shapes: list[Shape], args: tuple,
+                    base: Shape, max_side: int) -> Shape:
+    """The grid capacity of an op's Grid / Tuple[Grid] result, before padding.
+
+    Args:
+      name, params: the primitive and its chosen signature's parameter types.
+      arg_shapes: capacities of the op's Grid / Tuple[Grid] arguments, in order.
+      args: the op's IR arguments (constants are read from them).
+      base: the config's grid capacity. max_side: bound on each side.
+    Returns:
+      ``(H, W)`` with both sides in ``[1, max_side]`` (transposes are not clipped: their
+      arguments already are).
+    """
+    rule = _RULES.get((name, params))
+    if rule is not None:
+        H, W = rule(arg_shapes, args, base, max_side)
+    else:
+        H, W = _largest(arg_shapes) or base
+    if name in TRANSPOSING:
+        return H, W
+    return min(H, max_side), min(W, max_side)
+
+
+def infer_grid_caps(typed: TypedProgram, caps: Capacity, max_side: int | None = None) -> GridShapes:
+    """Infer a static capacity for every Grid / Tuple[Grid] variable of ``typed``.
+
+    Args:
+      typed: a typed program (its parameters are Grids of capacity ``caps.grid``).
+      caps: the run's capacities; ``caps.grid`` is the input's grid capacity.
+      max_side: bound on every inferred side (default ``GROWTH × max(caps.grid)``, never
+        below the config's sides).
+    Returns:
+      a :class:`GridShapes`: per variable its ``(H, W)``, per op its padding, result
+      capacity and bound :class:`~jaxdsl.values.Capacity`.
+    """
+    base = tuple(caps.grid)
+    limit = max(base) * GROWTH if max_side is None else max(max_side, *base)
+    var_caps: dict[str, Shape] = {}
+    shape_of: dict[str, Shape] = {}     # IntegerTuple variables defined as shape(grid)
+    for name, dsl_type in zip(typed.program.params, (typed.var_types[p] for p in typed.program.params)):
+        if dsl_type in GRID_TYPES:
+            var_caps[name] = base
+    ops = []
+    for top in typed.ops:
+        op, sig = top.op, top.signature
+        grid_args = [k for k, t in enumerate(sig.params) if t in GRID_TYPES and isinstance(op.args[k], Var)]
+        shapes = [var_caps[op.args[k].name] for k in grid_args]
+        crop = False
+        if op.callee.name == "shape" and shapes:
+            shape_of[op.target] = shapes[0]
+        if sig.result in GRID_TYPES:
+            dims = op.args[1] if op.callee.name == "canvas" else None
+            if isinstance(dims, Var) and dims.name in shape_of:
+                out = shape_of[dims.name]               # canvas(c, shape(g)) fits g's capacity
+            else:
+                out = result_capacity(op.callee.name, sig.params, shapes, op.args, base, limit)
+            target = _largest(shapes + [out])
+            crop = target != out
+            if crop and op.callee.name not in TRANSPOSING:   # no other rule may shrink a grid
+                raise AssertionError(f"{op.callee.name}: result capacity {out} below its arguments' {target}")
+            op_caps = caps._replace(grid=out)
+        else:
+            out = None
+            target = _largest(shapes) if len(shapes) > 1 else None
+            op_caps = caps
+        pads = [None] * len(op.args)
+        if target is not None:
+            for k, shape in zip(grid_args, shapes):
+                if shape != target:
+                    pads[k] = target
+        if out is not None:
+            var_caps[op.target] = out
+        ops.append(OpShape(tuple(pads), out, op_caps, crop))
+    return GridShapes(var_caps, tuple(ops), limit)
