@@ -57,6 +57,7 @@ from jax import lax
 
 from jaxdsl.containers import Grouped, canonical_groups, cumsum_small, dense_rank, group_starts
 from jaxdsl.prims import Signature
+from jaxdsl.types import BOOLEAN, GRID, INDICES_SET, INTEGER, OBJECTS, TUPLE_INDICES, TUPLE_OBJECT
 from jaxdsl.values import Capacity, Grid, from_cell, grid_mask, result
 
 _I32 = jnp.int32
@@ -66,9 +67,6 @@ _BIG = jnp.iinfo(jnp.int32).max
 _OFFSET = 128
 """Cell value ``v`` (int8) ↦ colour bin ``v + 128`` in ``[0, 256)``; ``CELL_NONE`` is bin 0."""
 
-GRID, BOOL, INT = "Grid", "Boolean", "Integer"
-OBJECTS, INDICES_SET = "Objects", "IndicesSet"
-TUPLE_OBJECT, TUPLE_INDICES = "Tuple[Object]", "Tuple[Indices]"
 
 _NEIGHBOURS = ((0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (1, -1), (-1, 1), (-1, -1))
 """Offsets ``(di, dj)`` of the neighbours: the first 4 orthogonal, the last 4 diagonal."""
@@ -442,19 +440,19 @@ def sizefilter_tuple(container: Grouped, n):
 
 
 SIGNATURES: dict[str, tuple[Signature, ...]] = {
-    "objects": (Signature((GRID, BOOL, BOOL, BOOL), OBJECTS, objects),),
+    "objects": (Signature((GRID, BOOLEAN, BOOLEAN, BOOLEAN), OBJECTS, objects),),
     "partition": (Signature((GRID,), OBJECTS, partition),),
     "fgpartition": (Signature((GRID,), OBJECTS, fgpartition),),
     "frontiers": (Signature((GRID,), OBJECTS, frontiers),),
     "colorfilter": (
-        Signature((OBJECTS, INT), OBJECTS, colorfilter),
-        Signature((TUPLE_OBJECT, INT), OBJECTS, colorfilter_tuple),
+        Signature((OBJECTS, INTEGER), OBJECTS, colorfilter),
+        Signature((TUPLE_OBJECT, INTEGER), OBJECTS, colorfilter_tuple),
     ),
     "sizefilter": (
-        Signature((OBJECTS, INT), OBJECTS, sizefilter),
-        Signature((INDICES_SET, INT), INDICES_SET, sizefilter),
-        Signature((TUPLE_OBJECT, INT), OBJECTS, sizefilter_tuple),
-        Signature((TUPLE_INDICES, INT), INDICES_SET, sizefilter_tuple),
+        Signature((OBJECTS, INTEGER), OBJECTS, sizefilter),
+        Signature((INDICES_SET, INTEGER), INDICES_SET, sizefilter),
+        Signature((TUPLE_OBJECT, INTEGER), OBJECTS, sizefilter_tuple),
+        Signature((TUPLE_INDICES, INTEGER), INDICES_SET, sizefilter_tuple),
     ),
 }
 """Primitive name → its segmentation signatures (merged into ``jaxdsl.prims.REGISTRY``)."""
