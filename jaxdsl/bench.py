@@ -2,7 +2,7 @@
 
     python -m jaxdsl.bench --mode compile   # compile/run time vs program length & granularity
     python -m jaxdsl.bench --mode evaluate  # pairs/s of the JAX and reference backends
-    python -m jaxdsl.bench --mode prims     # time per sample-op of single primitives
+    python -m jaxdsl.bench --mode prims     # every signature: JAX µs/sample-op vs reference µs/call
     python -m jaxdsl.bench --mode memory    # bytes per sample of every DSL type
     python -m jaxdsl.bench --mode repr      # sorted rows vs a bitmap for Indices set ops
 
@@ -30,8 +30,9 @@ FLAGS = flags.FLAGS
 
 flags.DEFINE_enum("mode", "compile", ["compile", "evaluate", "prims", "memory", "repr", "point"],
                   "compile: compile time vs length; evaluate: throughput of both backends on --data "
-                  "with the shipped programs; prims: time per sample-op of single primitives, JAX vs "
-                  "reference, on real inputs; memory: bytes per sample of each representation; repr: sorted "
+                  "with the shipped programs; prims: every registry signature (or --prims), JAX µs per "
+                  "sample-op vs reference µs per call on real ARC-AGI-1 arguments, as a Markdown table; "
+                  "memory: bytes per sample of every DSL type; repr: sorted "
                   "rows vs a bitmap window for Indices set operations on real patches; "
                   "point: one (length, segment size) measurement (used internally).")
 flags.DEFINE_list("lengths", ["10", "30", "100", "300", "1000"], "Program lengths (ops) to measure.")
@@ -46,6 +47,9 @@ flags.DEFINE_integer("segment", 1, "point mode: segment size (0 = whole program)
 flags.DEFINE_string("data", "arc1", "Data for the run-time / evaluate measurements.")
 flags.DEFINE_integer("repeats", 5, "Timed repetitions (the median is reported).")
 flags.DEFINE_string("out", None, "Write the measurements as JSON to this file.")
+flags.DEFINE_list("prims", None, "prims mode: only these primitives (default: every registry signature).")
+flags.DEFINE_string("config", None, "prims / memory modes: JSON config whose capacities to use "
+                    "(default: configs/default.json values).")
 
 _UNARY = ["rot90", "rot180", "rot270", "hmirror", "vmirror", "dmirror", "cmirror"]
 _COLOURS = ["ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE"]
@@ -170,29 +174,6 @@ def _evaluate_table() -> list[dict]:
     return rows
 
 
-# (primitive, params, builder of Python arguments from one input grid)
-_PRIM_CASES = [
-    ("objects", ("Grid", "Boolean", "Boolean", "Boolean"), lambda g, R: (g, True, False, True)),
-    ("objects", ("Grid", "Boolean", "Boolean", "Boolean"), lambda g, R: (g, False, True, False)),
-    ("partition", ("Grid",), lambda g, R: (g,)),
-    ("fgpartition", ("Grid",), lambda g, R: (g,)),
-    ("ofcolor", ("Grid", "Integer"), lambda g, R: (g, R["mostcolor"](g))),
-    ("asobject", ("Grid",), lambda g, R: (g,)),
-    ("paint", ("Grid", "Object"), lambda g, R: (g, R["shift"](R["asobject"](g), (1, 1)))),
-    ("fill", ("Grid", "Integer", "Indices"), lambda g, R: (g, 3, R["ofcolor"](g, R["leastcolor"](g)))),
-    ("toobject", ("Indices", "Grid"), lambda g, R: (R["backdrop"](R["ofcolor"](g, R["leastcolor"](g))), g)),
-    ("shift", ("Object", "IntegerTuple"), lambda g, R: (R["asobject"](g), (2, -3))),
-    ("normalize", ("Object",), lambda g, R: (R["shift"](R["asobject"](g), (2, -3)),)),
-    ("backdrop", ("Indices",), lambda g, R: (R["ofcolor"](g, R["leastcolor"](g)),)),
-    ("box", ("Indices",), lambda g, R: (R["ofcolor"](g, R["leastcolor"](g)),)),
-    ("merge", ("Objects",), lambda g, R: (R["objects"](g, True, False, True),)),
-    ("sizefilter", ("Objects", "Integer"), lambda g, R: (R["objects"](g, True, False, True), 1)),
-    ("colorfilter", ("Objects", "Integer"), lambda g, R: (R["objects"](g, True, False, True), R["leastcolor"](g))),
-    ("rot90", ("Grid",), lambda g, R: (g,)),
-    ("replace", ("Grid", "Integer", "Integer"), lambda g, R: (g, R["mostcolor"](g), 0)),
-]
-
-
 def _kernel_seconds(fn, batch) -> float:
     """Median seconds of ``jit(vmap(fn))`` on the (host) argument tuple ``batch`` over
     ``--repeats`` timed calls, after one compiling call."""
@@ -209,72 +190,105 @@ def _kernel_seconds(fn, batch) -> float:
     return statistics.median(times)
 
 
+def _selected_signatures():
+    """``(name, Signature)`` of every registry signature, or of the primitives in ``--prims``."""
+    from jaxdsl import prims
+
+    wanted = set(FLAGS.prims or ())
+    unknown = wanted - set(prims.REGISTRY)
+    if unknown:
+        raise app.UsageError(f"--prims: unknown primitive(s) {sorted(unknown)}")
+    return [(name, sig) for name, sigs in sorted(prims.REGISTRY.items()) if not wanted or name in wanted
+            for sig in sigs]
+
+
 def _prims_table() -> list[dict]:
-    """Median time per sample-op of single primitives: one jit(vmap) kernel over a
-    micro-batch of real inputs vs the reference called on each input."""
+    """Per signature: JAX µs per sample-op (one ``jit(vmap)`` kernel over ``--batch_size``
+    real arguments, median of ``--repeats``) against the reference's µs per call on the
+    same arguments (median of ``max(1, repeats // 2)`` passes), at the run capacities.
+
+    Arguments are the ARC-AGI-1 sweep's (:func:`jaxdsl.derive.sweep_cases`: one case per
+    distinct grid, derived with the reference), the first ``--batch_size`` that fit the
+    capacities, cycled when fewer fit. Raising reference calls are timed too."""
     import jax
 
-    from jaxdsl import data as data_mod
+    from jaxdsl import config as config_mod
     from jaxdsl import prims, reference
-    from jaxdsl.values import Capacity, from_python
+    from jaxdsl.derive import sweep_cases
+    from jaxdsl.types import from_python
 
-    caps = Capacity()
-    R = reference.PRIMITIVES
-    grids = [s.input for s in data_mod.samples(data_mod.load_tasks(FLAGS.data))][: FLAGS.batch_size]
+    caps = config_mod.load_config(FLAGS.config).capacity
+    B = FLAGS.batch_size
     rows = []
-    for name, params, build in _PRIM_CASES:
-        sig = next((s for s in prims.REGISTRY.get(name, ()) if s.params == params), None)
-        if sig is None:
-            rows.append({"primitive": name, "params": params, "error": "no JAX signature"})
-            continue
-        cases = []
-        for g in grids:
-            try:
-                cases.append(build(g, R))
-            except Exception:  # noqa: BLE001 - inputs the builder cannot use are skipped
-                continue
-        built = []
-        for args in cases:
-            vals = [from_python(t, a, caps) for t, a in zip(params, args)]
+    for name, sig in _selected_signatures():
+        built, used = [], []
+        for args in sweep_cases(sig.params):
+            vals = [from_python(t, a, caps) for t, a in zip(sig.params, args)]
             if not any(o for _, o in vals):
                 built.append(tuple(v for v, _ in vals))
+                used.append(args)
+                if len(built) == B:
+                    break
+        if not built:
+            rows.append({"primitive": name, "params": list(sig.params), "error": "no argument fits"})
+            continue
+        distinct = len(built)
+        built = [built[k % distinct] for k in range(B)]
+        used = [used[k % distinct] for k in range(B)]
         batch = jax.tree_util.tree_map(lambda *xs: np.stack(xs), *built)
-        jax_us = _kernel_seconds(prims.bind_caps(sig.impl, caps), batch) / len(built) * 1e6
+        jax_us = _kernel_seconds(prims.bind_caps(sig.impl, caps), batch) / B * 1e6
+        ref = reference.PRIMITIVES[name]
         ref_times = []
         for _ in range(max(1, FLAGS.repeats // 2)):
             t0 = time.perf_counter()
-            for args in cases[: len(built)]:
+            for args in used:
                 try:
-                    R[name](*args)
+                    ref(*args)
                 except Exception:  # noqa: BLE001 - raising calls are timed too
                     pass
             ref_times.append(time.perf_counter() - t0)
-        ref_us = statistics.median(ref_times) / len(built) * 1e6
-        row = {"primitive": name, "params": list(params), "samples": len(built), "jax_us_per_sample_op":
-               round(jax_us, 3), "reference_us_per_sample_op": round(ref_us, 2), "speedup": round(ref_us / jax_us, 1)}
-        rows.append(row)
-        print(json.dumps(row), flush=True)
+        ref_us = statistics.median(ref_times) / B * 1e6
+        rows.append({"primitive": name, "params": list(sig.params), "samples": B, "distinct": distinct,
+                     "jax_us_per_sample_op": round(jax_us, 3), "reference_us_per_call": round(ref_us, 2),
+                     "ratio": round(ref_us / jax_us, 2)})
+        print(json.dumps(rows[-1]), flush=True)
     return rows
 
 
+def _prims_markdown(rows: list[dict]) -> str:
+    lines = ["| primitive | argument types | JAX µs / sample-op | reference µs / call | reference ÷ JAX |",
+             "|---|---|---:|---:|---:|"]
+    for r in rows:
+        types = ", ".join(r["params"])
+        if "error" in r:
+            lines.append(f"| {r['primitive']} | {types} | – | – | {r['error']} |")
+        else:
+            lines.append(f"| {r['primitive']} | {types} | {r['jax_us_per_sample_op']:.2f} | "
+                         f"{r['reference_us_per_call']:.2f} | {r['ratio']:.1f} |")
+    return "\n".join(lines)
+
+
 def _memory_table() -> list[dict]:
-    """Bytes per sample of one value of each DSL type at the default capacities."""
+    """Bytes per sample of one value of every DSL type of :data:`jaxdsl.types.TYPES`, at
+    the run capacities (``--config``, default ``configs/default.json``) and at the larger
+    :class:`jaxdsl.values.Capacity` defaults the equivalence tests use."""
     import jax
 
-    from jaxdsl.values import Capacity, from_python
+    from jaxdsl import config as config_mod
+    from jaxdsl.types import TYPES, from_python
+    from jaxdsl.values import Capacity
 
-    caps = Capacity()
-    examples = {"Grid": ((0,),), "Integer": 0, "Boolean": True, "IntegerTuple": (0, 0), "Cell": (0, (0, 0)),
-                "Indices": frozenset(), "Object": frozenset(), "IntegerSet": frozenset(), "Tuple[Integer]": (),
-                "Tuple[IntegerTuple]": (), "Objects": frozenset(), "IndicesSet": frozenset(),
-                "Tuple[Object]": (), "Tuple[Grid]": ()}
+    examples = {"scalar": 0, "grid": ((0,),), "frozenset": frozenset(), "tuple": ()}
+    special = {"Boolean": True, "IntegerTuple": (0, 0), "Cell": (0, (0, 0))}
     rows = []
-    for t, v in examples.items():
-        value, _ = from_python(t, v, caps)
-        nbytes = sum(np.asarray(x).nbytes for x in jax.tree_util.tree_leaves(value))
-        rows.append({"type": t, "bytes_per_sample": int(nbytes),
-                     "shapes": [list(np.asarray(x).shape) for x in jax.tree_util.tree_leaves(value)]})
-        print(json.dumps(rows[-1]), flush=True)
+    for label, caps in (("run", config_mod.load_config(FLAGS.config).capacity), ("tests", Capacity())):
+        for name, t in TYPES.items():
+            value, _ = from_python(name, special.get(name, examples[t.kind]), caps)
+            leaves = jax.tree_util.tree_leaves(value)
+            rows.append({"capacities": label, "type": name, "class": t.jax_class.__name__,
+                         "bytes_per_sample": int(sum(np.asarray(x).nbytes for x in leaves)),
+                         "shapes": [list(np.asarray(x).shape) for x in leaves]})
+            print(json.dumps(rows[-1]), flush=True)
     return rows
 
 
@@ -296,7 +310,7 @@ def _repr_table() -> list[dict]:
     from jaxdsl import containers
     from jaxdsl import data as data_mod
     from jaxdsl import prims, reference
-    from jaxdsl.values import from_python
+    from jaxdsl.types import from_python
 
     caps = config_mod.load_config().capacity
     R = reference.PRIMITIVES
@@ -383,6 +397,8 @@ def main(argv):
             "memory": _memory_table, "repr": _repr_table}[FLAGS.mode]()
     if FLAGS.mode == "compile":
         print(_markdown(rows))
+    if FLAGS.mode == "prims":
+        print(_prims_markdown(rows))
     if FLAGS.out:
         with open(FLAGS.out, "w") as f:
             json.dump(rows, f, indent=1)
