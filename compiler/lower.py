@@ -308,13 +308,12 @@ class CompiledProgram:
         (used by the tests; the exact fallback does not need it).
         """
         run = run_program(self.typed.program, *inputs, keep_values=True)
-        shapes = dict(zip((t.op.target for t in self.typed.ops), self.grid_shapes.ops))
         out = []
-        for top in self.typed.ops:
+        for top, shape in zip(self.typed.ops, self.grid_shapes.ops):   # one OpShape per op, in order
             name = top.op.target
             if name not in run.values:
                 continue
-            caps = shapes[name].caps
+            caps = shape.caps
             grid = self.grid_shapes.var_caps.get(name)
             if grid is not None:
                 caps = caps._replace(grid=grid)
