@@ -45,14 +45,16 @@ the cut drops zero padding only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from jaxdsl.reference.constants import CONSTANTS
 from jaxdsl.types import GRID, INTEGER, INTEGER_TUPLE, TUPLE_GRID
 from jaxdsl.values import Capacity
 
-from .infer import TypedProgram
 from .ir import Const, Var
+
+if TYPE_CHECKING:
+    from .infer import TypedProgram
 
 Shape = tuple[int, int]
 
@@ -79,12 +81,19 @@ class OpShape:
         for grid results, the config's otherwise).
       crop: True when the primitive's result array is larger than ``out`` and is cut to it
         (transposes of non-square capacities; the cut part is provably zero padding).
+      arg_caps: for ops that call or build functions (:mod:`compiler.functions`), the
+        static capacity of each reference the op reads (its callee when a variable, then
+        its arguments): ``(H, W)`` of a grid, a tuple of the captured values'
+        capacities for a function value, None otherwise; ``()`` for other ops.
+      limit: for those ops, the side bound of capacities inferred inside functions.
     """
 
     pads: tuple[Shape | None, ...]
     out: Shape | None
     caps: Capacity
     crop: bool = False
+    arg_caps: tuple = ()
+    limit: int = 0
 
 
 @dataclass(frozen=True)
@@ -220,33 +229,63 @@ def infer_grid_caps(typed: TypedProgram, caps: Capacity, max_side: int | None = 
             var_caps[name] = base
     ops = []
     for top in typed.ops:
-        op, sig = top.op, top.signature
-        grid_args = [k for k, t in enumerate(sig.params) if t in GRID_TYPES and isinstance(op.args[k], Var)]
-        shapes = [var_caps[op.args[k].name] for k in grid_args]
-        crop = False
-        if op.callee.name == "shape" and shapes:
-            shape_of[op.target] = shapes[0]
-        if sig.result in GRID_TYPES:
-            dims = op.args[1] if op.callee.name == "canvas" else None
-            if isinstance(dims, Var) and dims.name in shape_of:
-                out = shape_of[dims.name]               # canvas(c, shape(g)) fits g's capacity
-            else:
-                out = result_capacity(op.callee.name, sig.params, shapes, op.args, base, limit)
-            target = _largest(shapes + [out])
-            crop = target != out
-            if crop and op.callee.name not in TRANSPOSING:   # no other rule may shrink a grid
-                raise AssertionError(f"{op.callee.name}: result capacity {out} below its arguments' {target}")
-            op_caps = caps._replace(grid=out)
-        else:
-            out = None
-            target = _largest(shapes) if len(shapes) > 1 else None
-            op_caps = caps
-        pads = [None] * len(op.args)
-        if target is not None:
-            for k, shape in zip(grid_args, shapes):
-                if shape != target:
-                    pads[k] = target
-        if out is not None:
-            var_caps[op.target] = out
-        ops.append(OpShape(tuple(pads), out, op_caps, crop))
+        op = top.op
+        arg_caps = tuple(var_caps.get(a.name) if isinstance(a, Var) else None for a in op.args)
+        if top.signature is None:             # calls or builds a function value
+            from .functions import op_refs, op_result_caps
+            out = op_result_caps(top, var_caps, caps, limit)
+            if out is not None:
+                var_caps[op.target] = out
+            grid_out = out if typed.var_types[op.target] in GRID_TYPES else None
+            ref_caps = tuple(var_caps.get(r.name) if isinstance(r, Var) else None for r in op_refs(op))
+            ops.append(OpShape((None,) * len(op.args), grid_out, caps, False, ref_caps, limit))
+            continue
+        canvas_dims = None
+        dims = op.args[1] if op.callee.name == "canvas" else None
+        if isinstance(dims, Var) and dims.name in shape_of:
+            canvas_dims = shape_of[dims.name]        # canvas(c, shape(g)) fits g's capacity
+        shape = op_shape(op.callee.name, top.signature.params, top.signature.result, arg_caps,
+                         op.args, caps, limit, canvas_dims)
+        if op.callee.name == "shape" and arg_caps[0] is not None:
+            shape_of[op.target] = arg_caps[0]
+        if shape.out is not None:
+            var_caps[op.target] = shape.out
+        ops.append(shape)
     return GridShapes(var_caps, tuple(ops), limit)
+
+
+def op_shape(name: str, params: tuple[str, ...], result: str, arg_caps, args: tuple, caps: Capacity,
+             limit: int, canvas_dims: Shape | None = None) -> OpShape:
+    """The :class:`OpShape` of one call of primitive ``name`` with signature ``params → result``.
+
+    Args:
+      arg_caps: per argument, the grid capacity of a Grid / Tuple[Grid] argument (None for
+        other arguments). args: the call's IR arguments (:class:`~compiler.ir.Const`
+        arguments are read by the rules; anything else is ignored).
+      caps: the run's capacities; limit: the bound on each side.
+      canvas_dims: for ``canvas``, the capacity its dimensions are known to fit.
+    """
+    grid_args = [k for k, t in enumerate(params) if t in GRID_TYPES and arg_caps[k] is not None]
+    shapes = [arg_caps[k] for k in grid_args]
+    base = tuple(caps.grid)
+    crop = False
+    if result in GRID_TYPES:
+        if canvas_dims is not None:
+            out = canvas_dims
+        else:
+            out = result_capacity(name, params, shapes, args, base, limit)
+        target = _largest(shapes + [out])
+        crop = target != out
+        if crop and name not in TRANSPOSING:   # no other rule may shrink a grid
+            raise AssertionError(f"{name}: result capacity {out} below its arguments' {target}")
+        op_caps = caps._replace(grid=out)
+    else:
+        out = None
+        target = _largest(shapes) if len(shapes) > 1 else None
+        op_caps = caps
+    pads: list[Any] = [None] * len(args)
+    if target is not None:
+        for k, shape in zip(grid_args, shapes):
+            if shape != target:
+                pads[k] = target
+    return OpShape(tuple(pads), out, op_caps, crop)

@@ -6,6 +6,11 @@ Types are DSL type names (``"Grid"``, ``"Integer"``, ``"Boolean"``, ``"IntegerTu
 type is the result type of the first registry signature whose parameter types match the
 argument types exactly, else the first that matches after coercion (a ``Boolean`` is an
 ``Integer`` in arc-dsl: ``add(T, ONE) == 2``).
+
+Ops that build, pass or call a function value (``rbind(shift, x1)``, ``apply(x2, x3)``,
+``x5 = x4(I)``) are typed by :mod:`compiler.functions`: a function variable's type is a
+:class:`~compiler.functions.FnType` (its structure and captured types), and a call's
+result type follows from its argument types through the same rules the lowering runs.
 """
 
 from __future__ import annotations
@@ -14,24 +19,12 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from jaxdsl.prims import REGISTRY, Signature
-from jaxdsl.reference.constants import CONSTANTS
-from jaxdsl.types import BOOLEAN, GRID, INTEGER, INTEGER_TUPLE
+from jaxdsl.types import GRID
 
+from . import functions as fns
 from .errors import TypeInferenceError, UnsupportedError
-from .ir import Op, PrimRef, Program, Var
-
-COERCIONS: dict[tuple[str, str], str] = {(BOOLEAN, INTEGER): "bool_to_int"}
-"""(argument type, parameter type) pairs accepted by coercion, with the coercion's name."""
-
-
-def constant_type(name: str) -> str:
-    """DSL type of an arc-dsl constant (``T`` → Boolean, ``ONE`` → Integer, ``DOWN`` → IntegerTuple)."""
-    value = CONSTANTS[name]
-    if isinstance(value, bool):
-        return BOOLEAN
-    if isinstance(value, int):
-        return INTEGER
-    return INTEGER_TUPLE
+from .functions import COERCIONS, constant_type  # noqa: F401  (re-exported)
+from .ir import Const, Op, Program, Var
 
 
 @dataclass(frozen=True)
@@ -40,15 +33,20 @@ class TypedOp:
 
     Attributes:
       op: the IR op.
-      signature: the registry signature that implements it.
+      signature: the registry signature that implements it; None for an op that calls,
+        builds or passes a function value (lowered by :mod:`compiler.functions`).
       arg_types: the inferred type of each argument.
       coercions: per argument, the coercion name applied (or None).
+      ref_types: function ops only: the type of each reference the op reads (its callee
+        when that is a variable, then its arguments): a type name, a
+        :class:`~compiler.functions.FnType`, or None for constants and primitives.
     """
 
     op: Op
-    signature: Signature
+    signature: Signature | None
     arg_types: tuple[str, ...]
     coercions: tuple[str | None, ...]
+    ref_types: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,8 @@ class TypedProgram:
 
     Attributes:
       program: the IR program. ops: typed ops in program order.
-      var_types: variable name → DSL type (parameters included). output_type: type of the result.
+      var_types: variable name → DSL type name, or a :class:`compiler.functions.FnType` for a
+        function value (parameters included). output_type: type of the result.
     """
 
     program: Program
@@ -70,40 +69,18 @@ class TypedProgram:
 
 
 def check_supported(program: Program, registry: Mapping[str, tuple[Signature, ...]] = REGISTRY):
-    """Reject, at compile time, a program using anything the JAX backend lacks.
+    """Reject, at compile time, a program calling a primitive the JAX backend lacks.
 
     Raises:
-      UnsupportedError: listing every primitive without a JAX implementation, and every
-        higher-order use (primitive passed as a value, call of a function variable).
+      UnsupportedError: listing every primitive without a JAX implementation (neither in
+        ``registry`` nor a higher-order primitive of :mod:`compiler.functions`).
     """
-    missing = sorted(program.primitives() - set(registry))
-    problems = []
+    missing = sorted(program.primitives() - set(registry) - fns.FUNCTION_PRIMS)
     if missing:
-        problems.append("primitives not yet available in JAX: " + ", ".join(missing))
-    for op in program.ops:
-        if isinstance(op.callee, Var):
-            problems.append(f"line {op.line}: calls the function value {op.callee.name!r}")
-        values = [a.name for a in op.args if isinstance(a, PrimRef)]
-        if values:
-            problems.append(f"line {op.line}: passes primitive(s) {', '.join(values)} as values")
-    if problems:
         raise UnsupportedError(program.file, program.line,
-                               f"{program.name} cannot run on the JAX backend: " + "; ".join(problems)
+                               f"{program.name} cannot run on the JAX backend: primitives not yet "
+                               "available in JAX: " + ", ".join(missing)
                                + " (use --backend reference for this program)")
-
-
-def _match(sig: Signature, arg_types: tuple[str, ...], allow_coercion: bool):
-    if len(sig.params) != len(arg_types):
-        return None
-    coercions = []
-    for have, want in zip(arg_types, sig.params):
-        if have == want:
-            coercions.append(None)
-        elif allow_coercion and (have, want) in COERCIONS:
-            coercions.append(COERCIONS[have, want])
-        else:
-            return None
-    return tuple(coercions)
 
 
 def infer(program: Program, input_types: tuple[str, ...] = (GRID,),
@@ -120,28 +97,49 @@ def infer(program: Program, input_types: tuple[str, ...] = (GRID,),
       TypeInferenceError: no signature accepts an op's argument types (``file:line``).
     """
     check_supported(program, registry)
-    var_types = dict(zip(program.params, input_types))
+    var_types: dict = dict(zip(program.params, input_types))
     typed = []
     for op in program.ops:
+        if fns.is_function_op(op, var_types):
+            typed.append(_infer_function_op(program, op, var_types))
+            continue
         arg_types = tuple(var_types[a.name] if isinstance(a, Var) else constant_type(a.name)
                           for a in op.args)
-        sigs = registry[op.callee.name]
         chosen = None
         for allow in (False, True):
-            for sig in sigs:
-                coercions = _match(sig, arg_types, allow)
+            for sig in registry[op.callee.name]:
+                coercions = fns._match(sig, arg_types, allow)
                 if coercions is not None:
                     chosen = TypedOp(op, sig, arg_types, coercions)
                     break
             if chosen:
                 break
         if chosen is None:
-            offered = "; ".join("(" + ", ".join(s.params) + ")" for s in sigs)
-            raise TypeInferenceError(
-                program.file, op.line,
-                f"{op.callee.name}({', '.join(arg_types)}) has no JAX implementation "
-                f"(available: {offered})")
+            raise TypeInferenceError(program.file, op.line,
+                                     fns.no_signature_message(op.callee.name, arg_types))
         var_types[op.target] = chosen.signature.result
         typed.append(chosen)
+    if fns.is_function_type(var_types[program.output]):
+        raise TypeInferenceError(program.file, program.line,
+                                 f"{program.name} returns a function ({var_types[program.output]}); "
+                                 "a program must return a value")
     return TypedProgram(program, tuple(typed), var_types)
 
+
+def _infer_function_op(program: Program, op: Op, var_types: dict) -> TypedOp:
+    """Type an op that calls, builds or passes a function value (types only)."""
+    env = fns.Env(None)
+    refs = fns.op_refs(op)
+    ref_types = tuple(var_types[r.name] if isinstance(r, Var) else None for r in refs)
+    try:
+        vals = [fns.value_of(r, t, None, None, env) for r, t in zip(refs, ref_types)]
+        callee = vals.pop(0) if isinstance(op.callee, Var) else None
+        result = fns.evaluate_op(op, callee, vals, env)
+    except fns.FnTypeError as exc:
+        name = op.callee.name
+        raise TypeInferenceError(program.file, op.line, f"{op.target} = {name}(...): {exc}") from None
+    var_types[op.target] = result.type
+    arg_types = tuple(str(var_types[a.name]) if isinstance(a, Var) else
+                      constant_type(a.name) if isinstance(a, Const) else f"Callable[{a.name}]"
+                      for a in op.args)
+    return TypedOp(op, None, arg_types, (None,) * len(op.args), ref_types)

@@ -35,51 +35,23 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxdsl.prims import bind_caps
-from jaxdsl.reference.constants import CONSTANTS
 from jaxdsl.types import from_python
 from jaxdsl.values import Capacity
 
+from . import functions as fns
 from .capacity import GridShapes, OpShape, infer_grid_caps
+from .functions import constant_value, pad_grid  # noqa: F401  (re-exported)
 from .infer import TypedOp, TypedProgram, constant_type
 from .ir import Const, Var
 from .refexec import run_program
 
 Triple = tuple[Any, jax.Array, jax.Array]
 
-_COERCE: dict[str, Callable] = {"bool_to_int": lambda b: jnp.asarray(b, jnp.int32)}
-
-
-def constant_value(name: str) -> np.ndarray:
-    """The host value of an arc-dsl constant: ``bool[]``, ``int32[]`` or ``int32[2]``.
-
-    Constants are passed to kernels as (unbatched) arguments rather than baked in, so
-    one compiled kernel serves an op whatever constants it is called with.
-    """
-    if constant_type(name) == "Boolean":
-        return np.asarray(CONSTANTS[name], np.bool_)
-    return np.asarray(CONSTANTS[name], np.int32)
-
-
-@functools.lru_cache(maxsize=None)
-def _bind_caps(impl: Callable, caps: Capacity) -> Callable:
-    return bind_caps(impl, caps)
-
-
-def pad_grid(value: Any, shape: tuple[int, int]) -> Any:
-    """Zero-pad a Grid (``cells int8[H0, W0]``) or GridTuple (``cells int8[G, H0, W0]``) to
-    grid capacity ``shape = (H, W)`` (``H ≥ H0``, ``W ≥ W0``); other leaves are unchanged.
-    Zero padding keeps the grid invariant (zeros outside ``h × w``)."""
-    H, W = shape
-    h0, w0 = value.cells.shape[-2:]
-    if (h0, w0) == (H, W):
-        return value
-    widths = [(0, 0)] * (value.cells.ndim - 2) + [(0, H - h0), (0, W - w0)]
-    return value._replace(cells=jnp.pad(value.cells, widths))
-
-
 def apply_op(top: TypedOp, env: dict[str, Triple], consts: dict[str, Any], caps: Capacity | OpShape) -> Triple:
     """Trace one typed op on unbatched triples in ``env`` (constants read from ``consts``).
+
+    Ops that build, pass or call function values (``top.signature is None``) are traced by
+    :mod:`compiler.functions` with the argument capacities of their OpShape.
 
     ``caps`` is the op's :class:`~compiler.capacity.OpShape` (grid arguments are padded to
     its ``pads``, the primitive gets its ``caps``, the result is checked against its
@@ -89,26 +61,30 @@ def apply_op(top: TypedOp, env: dict[str, Triple], consts: dict[str, Any], caps:
     flags folded in, and whether the op itself (not an input) overflowed while every input
     was ok and fitted."""
     shape = caps if isinstance(caps, OpShape) else OpShape((None,) * len(top.op.args), None, caps)
-    args, in_ok, in_ovf = [], jnp.asarray(True), jnp.asarray(False)
-    for ref, coercion, pad in zip(top.op.args, top.coercions, shape.pads):
+    in_ok, in_ovf = jnp.asarray(True), jnp.asarray(False)
+    for ref in fns.op_refs(top.op):
         if isinstance(ref, Var):
-            value, ok, ovf = env[ref.name]
+            _, ok, ovf = env[ref.name]
             in_ok, in_ovf = in_ok & ok, in_ovf | ovf
-        else:
-            value = consts[ref.name]
-        if pad is not None:
-            value = pad_grid(value, pad)
-        args.append(_COERCE[coercion](value) if coercion else value)
-    value, ok, ovf = _bind_caps(top.signature.impl, shape.caps)(*args)
-    if shape.out is not None:
-        H, W = shape.out
-        if shape.crop:
-            value = value._replace(cells=value.cells[..., :H, :W])
-        if value.cells.shape[-2:] != (H, W):
-            raise AssertionError(f"line {top.op.line}: {top.op.callee.name} returned grid capacity "
-                                 f"{value.cells.shape[-2:]}, the capacity pass expected {(H, W)}")
+    if top.signature is None:
+        value, ok, ovf = _apply_function_op(top, env, shape)
+    else:
+        values = [env[a.name][0] if isinstance(a, Var) else consts[a.name] for a in top.op.args]
+        value, ok, ovf = fns.invoke(top.signature, shape, values, top.coercions)
     own = ovf & in_ok & ~in_ovf     # an op the reference would not run (poisoned input) cannot overflow
     return (value, ok & in_ok, own | in_ovf), own
+
+
+def _apply_function_op(top: TypedOp, env: dict[str, Triple], shape: OpShape) -> Triple:
+    """Trace an op that builds, passes or calls a function value (:mod:`compiler.functions`);
+    ``shape.arg_caps`` holds its arguments' capacities and ``env`` their types' triples."""
+    op = top.op
+    fenv = fns.Env(shape.caps, shape.limit, abstract=False)
+    refs = fns.op_refs(op)
+    vals = [fns.value_of(r, t, c, env[r.name] if isinstance(r, Var) else None, fenv)
+            for r, t, c in zip(refs, top.ref_types, shape.arg_caps)]
+    callee = vals.pop(0) if isinstance(op.callee, Var) else None
+    return fns.result_triple(fns.evaluate_op(op, callee, vals, fenv))
 
 
 @dataclass(frozen=True)
@@ -138,11 +114,18 @@ def _segment_key(ops, live_in, live_out, consts, var_types, caps, shapes=None, v
     const_slot = {name: ("const", k, constant_type(name)) for k, name in enumerate(consts)}
     body = []
     for k, top in enumerate(ops):
-        args = tuple(local[a.name] if isinstance(a, Var) else const_slot[a.name] for a in top.op.args)
+        args = tuple(local[a.name] if isinstance(a, Var) else const_slot.get(a.name, a.name)
+                     for a in top.op.args)
         shape = shapes[k] if shapes else None
-        body.append((top.op.callee.name, top.signature.params, top.signature.result, top.coercions,
-                     id(top.signature.impl), args,
-                     (shape.pads, shape.out, shape.caps, shape.crop) if shape else None))
+        sig = top.signature
+        if sig is None:     # a function op: its constants are baked in, its types are structures
+            sig_key = ("fn", top.ref_types, tuple(a.name for a in top.op.args if isinstance(a, Const)))
+            args = tuple(local[a.name] if isinstance(a, Var) else a.name for a in fns.op_refs(top.op))
+        else:
+            sig_key = (sig.params, sig.result, id(sig.impl))
+        body.append((top.op.callee.name, sig_key, top.coercions, args,
+                     (shape.pads, shape.out, shape.caps, shape.crop, shape.arg_caps, shape.limit)
+                     if shape else None))
         local[top.op.target] = ("t", k)
     return (tuple(body), tuple(local[n] for n in live_out), caps)
 
@@ -165,11 +148,11 @@ def split_segments(typed: TypedProgram, segment_size: int | None, caps: Capacity
         defined_here = {t.op.target for t in chunk}
         live_in, seen = [], set()
         for t in chunk:
-            for a in t.op.args:
+            for a in fns.op_refs(t.op):
                 if isinstance(a, Var) and a.name not in defined_here and a.name not in seen:
                     seen.add(a.name)
                     live_in.append(a.name)
-        used_later = {a.name for later in chunks[c + 1:] for t in later for a in t.op.args
+        used_later = {a.name for later in chunks[c + 1:] for t in later for a in fns.op_refs(t.op)
                       if isinstance(a, Var)} | {out_var}
         live_out = [t.op.target for t in chunk if t.op.target in used_later]
         consts = list(dict.fromkeys(a.name for t in chunk for a in t.op.args if isinstance(a, Const)))
@@ -311,7 +294,7 @@ class CompiledProgram:
         out = []
         for top, shape in zip(self.typed.ops, self.grid_shapes.ops):   # one OpShape per op, in order
             name = top.op.target
-            if name not in run.values:
+            if name not in run.values or fns.is_function_type(self.typed.var_types[name]):
                 continue
             caps = shape.caps
             grid = self.grid_shapes.var_caps.get(name)

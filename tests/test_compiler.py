@@ -6,7 +6,7 @@ import jax
 import numpy as np
 import pytest
 
-from compiler.errors import TypeInferenceError, UnsupportedError
+from compiler.errors import TypeInferenceError
 from compiler.infer import infer
 from compiler.lower import CompiledProgram, KernelCache, split_segments
 from compiler.parse import parse_source
@@ -54,17 +54,37 @@ def test_infer_types_and_coercion():
     assert t.output_type == "Grid"
 
 
-def test_unsupported_lists_every_missing_primitive_and_higher_order_use():
-    p = one("    x1 = objects(I, T, F, T)\n    x2 = rbind(add, ONE)\n    x3 = x2(ONE)\n"
-            "    x4 = first(x1)\n    O = paint(I, x4)\n    return O\n")
-    with pytest.raises(UnsupportedError) as err:
-        infer(p)
-    msg = str(err.value)
-    assert msg.startswith("t.py:3: solve_t cannot run on the JAX backend")
-    assert "rbind" in msg and "line 6: calls the function value 'x2'" in msg
-    assert "line 5: passes primitive(s) add as values" in msg
-    for name in ("objects", "first", "paint"):
-        assert name in msg or name in __import__("jaxdsl.prims").prims.REGISTRY
+def test_function_values_get_structural_types():
+    p = one("    x1 = objects(I, T, F, T)\n    x2 = rbind(astuple, ONE)\n    x3 = x2(TWO)\n"
+            "    x4 = rbind(shift, x3)\n    x5 = compose(x4, toindices)\n    x6 = apply(x5, x1)\n"
+            "    x7 = argmax(x1, size)\n    O = paint(I, x7)\n    return O\n")
+    t = infer(p)
+    assert t.var_types["x3"] == "IntegerTuple"
+    assert t.var_types["x6"] == "IndicesSet"
+    assert t.var_types["x7"] == "Object"
+    x2, x4, x5 = (t.var_types[v] for v in ("x2", "x4", "x5"))
+    assert str(x2) == "Callable[rbind(astuple, ONE)]" and x2.slots == ()
+    assert str(x5) == "Callable[compose(rbind(shift, <IntegerTuple>), toindices)]"
+    assert x4.slots == ("IntegerTuple",) and x4.fn.arity == 1
+    assert [top.signature is None for top in t.ops] == [False, True, True, True, True, True, True, False]
+
+
+@pytest.mark.parametrize("body, message", [
+    ("    x1 = rbind(add, ONE)\n    O = x1(I, I)\n    return O\n",
+     r"t\.py:5: O = x1\(\.\.\.\): calls rbind\(add, ONE\) \(1 parameter\) with 2 arguments"),
+    ("    x1 = objects(I, T, F, T)\n    x2 = apply(rot90, x1)\n    O = first(x2)\n    return O\n",
+     r"t\.py:5: x2 = apply\(\.\.\.\): rot90\(Object\) has no JAX implementation"),
+    ("    x1 = objects(I, T, F, T)\n    x2 = rbind(subgrid, I)\n    x3 = apply(x2, x1)\n    O = first(x3)\n"
+     "    return O\n", r"t\.py:6: x3 = apply\(\.\.\.\): apply: the result would be a frozenset of Grid"),
+    ("    x1 = objects(I, T, F, T)\n    x2 = argmax(x1, toindices)\n    O = paint(I, x2)\n    return O\n",
+     r"t\.py:5: x2 = argmax\(\.\.\.\): argmax: keys of type Indices are not supported"),
+    ("    x1 = rbind(add, ONE)\n    O = add(x1, ONE)\n    return O\n",
+     r"t\.py:5: O = add\(\.\.\.\): add\(Callable\[rbind\(add, ONE\)\], Integer\): add does not take"),
+    ("    x1 = rbind(add, ONE)\n    return x1\n", r"t\.py:3: solve_t returns a function"),
+])
+def test_function_type_errors_name_line_op_and_types(body, message):
+    with pytest.raises(TypeInferenceError, match=message):
+        infer(one(body))
 
 
 def test_type_error_names_line_and_signatures():

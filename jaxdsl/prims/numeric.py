@@ -32,8 +32,8 @@ import jax
 import jax.numpy as jnp
 
 from jaxdsl.prims import Signature
-from jaxdsl.types import BOOLEAN, GRID, INTEGER, INTEGER_TUPLE
-from jaxdsl.values import INT_NONE, Grid, int_overflow, int_valid, result
+from jaxdsl.types import BOOLEAN, CELL, GRID, INTEGER, INTEGER_TUPLE
+from jaxdsl.values import INT_EMPTY, INT_NONE, Grid, int_overflow, int_valid, result
 
 _INTLIKE = (INTEGER, BOOLEAN)
 _ALL = (INTEGER, BOOLEAN, INTEGER_TUPLE, GRID)
@@ -359,6 +359,27 @@ def astuple(a, b):
     return result(jnp.stack([_num(a), _num(b)]))
 
 
+def astuple_cell(a, b):
+    """arc-dsl #50 ``astuple`` of a colour and a position: the cell ``(a, (i, j))``.
+
+    a: Integer / Boolean ``int32[]``; b: IntegerTuple ``int32[2]`` → Cell ``int32[3]``
+    ``(colour, i, j)``. ``ok`` True, ``overflow`` False.
+    """
+    return result(jnp.concatenate([_num(a)[None], jnp.asarray(b, jnp.int32)]))
+
+
+def pair_element(pair, k: int):
+    """arc-dsl #44/#45 ``first`` / ``last`` of a pair (spec §4.4): component ``k``.
+
+    pair: IntegerTuple ``int32[2]`` → Integer ``int32[]``, or Cell ``int32[3]`` → its colour
+    (``k = 0``, Integer) or position (``k = 1``, IntegerTuple ``int32[2]``). ``ok`` False
+    on the empty tuple ``()`` (``INT_EMPTY`` components: StopIteration / IndexError).
+    """
+    pair = jnp.asarray(pair, jnp.int32)
+    value = pair[0] if k == 0 else pair[1:] if pair.shape[0] == 3 else pair[1]
+    return result(value, jnp.all(pair != INT_EMPTY))
+
+
 def branch(condition, a, b):
     """arc-dsl #53 ``branch``: ``a`` if ``condition`` is truthy, else ``b``.
 
@@ -413,7 +434,12 @@ SIGNATURES: dict[str, tuple[Signature, ...]] = {
                 Signature((INTEGER_TUPLE, INTEGER_TUPLE), BOOLEAN, greater)),
     "both": _logic_binary(both),
     "either": _logic_binary(either),
-    "astuple": tuple(Signature((x, y), INTEGER_TUPLE, astuple) for x in _INTLIKE for y in _INTLIKE),
+    "astuple": (*(Signature((x, y), INTEGER_TUPLE, astuple) for x in _INTLIKE for y in _INTLIKE),
+                *(Signature((x, INTEGER_TUPLE), CELL, astuple_cell) for x in _INTLIKE)),
+    "first": (Signature((INTEGER_TUPLE,), INTEGER, lambda t: pair_element(t, 0)),
+              Signature((CELL,), INTEGER, lambda t: pair_element(t, 0))),
+    "last": (Signature((INTEGER_TUPLE,), INTEGER, lambda t: pair_element(t, 1)),
+             Signature((CELL,), INTEGER_TUPLE, lambda t: pair_element(t, 1))),
     "branch": tuple(Signature((c, t, t), t, branch) for c in (BOOLEAN, INTEGER) for t in _ALL),
 }
 """Primitive name → typed implementations (first entry of each is the most common typing)."""
