@@ -6,12 +6,14 @@
     python -m jaxdsl.bench --mode memory    # bytes per sample of every DSL type
     python -m jaxdsl.bench --mode repr      # sorted rows vs a bitmap for Indices set ops
 
-Compile measurements use random well-typed straight-line programs over the JAX slice
-(:func:`random_program`): a chain of grid transforms (rotations, mirrors), colour edits
-(replace, switch with colours drawn from ``mostcolor``/``leastcolor`` or constants) and
-``cellwise`` against earlier values. Each (length, segment size) point runs in a fresh
-subprocess (cold in-memory caches, no persistent cache) under ``--timeout``; the result
-is printed as a Markdown table and written as JSON to ``--out``.
+Compile measurements use long straight-line programs: with ``--source solvers`` (the
+default) the shipped solvers concatenated into one function, variables renamed, until the
+length is reached (:func:`solver_program`; higher-order solvers included, as in a batt);
+with ``--source random`` random well-typed programs over the grid slice
+(:func:`random_program`). Each (length, segment size) point runs in a fresh subprocess
+under ``--timeout``: *cold* with an empty persistent compilation cache, then *warm* in a
+second process that finds every kernel in that cache. The result is printed as a
+Markdown table and written as JSON to ``--out``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -43,6 +46,10 @@ flags.DEFINE_integer("timeout", 300, "Seconds allowed per measurement point.")
 flags.DEFINE_integer("batch_size", 2048, "Samples per micro-batch for the run-time measurement.")
 flags.DEFINE_integer("seed", 0, "Seed of the random program generator.")
 flags.DEFINE_integer("length", 10, "point mode: program length.")
+flags.DEFINE_enum("source", "solvers", ["solvers", "random"], "compile mode: programs made of the shipped "
+                  "solvers concatenated (solvers) or random grid-slice programs (random).")
+flags.DEFINE_string("point_cache", None, "point mode: persistent compilation cache directory to use "
+                    "(used internally: cold = empty, warm = filled by the cold point).")
 flags.DEFINE_integer("segment", 1, "point mode: segment size (0 = whole program).")
 flags.DEFINE_string("data", "arc1", "Data for the run-time / evaluate measurements.")
 flags.DEFINE_integer("repeats", 5, "Timed repetitions (the median is reported).")
@@ -87,9 +94,36 @@ def random_program(length: int, seed: int = 0):
     return Program(f"bench_{length}_{seed}", ("I",), tuple(ops), "O", "<bench>", 0)
 
 
-def measure_point(length: int, segment: int, seed: int, batch_size: int, data: str, repeats: int) -> dict:
-    """Compile and run one random program; returns seconds for tracing+compiling and the
-    median run time of one micro-batch."""
+def solver_program(length: int, seed: int = 0):
+    """A ``Grid → Grid`` program of at least ``length`` ops: whole shipped solvers (in an
+    order drawn with ``seed``, repeated when needed) concatenated into one function, each
+    reading the input ``I``, their variables renamed ``x1, x2, …``; the output is the last
+    solver's. Returns a :class:`compiler.ir.Program` named ``solvers_<length>_<seed>``."""
+    from compiler.ir import Op, Program, Var
+    from jaxdsl import runner
+
+    solvers = runner.load_programs(runner.shipped_program_files())
+    random.Random(seed).shuffle(solvers)
+    ops, k, out = [], 0, "I"
+    while len(ops) < length:
+        for p in solvers:
+            rename = {"I": "I"}
+            for op in p.ops:
+                k += 1
+                rename[op.target] = f"x{k}"
+                ref = lambda a: Var(rename[a.name]) if isinstance(a, Var) else a
+                ops.append(Op(f"x{k}", ref(op.callee), tuple(ref(a) for a in op.args), k))
+            out = rename[p.output]
+            if len(ops) >= length:
+                break
+    return Program(f"solvers_{length}_{seed}", ("I",), tuple(ops), out, "<bench>", 0)
+
+
+def measure_point(length: int, segment: int, seed: int, batch_size: int, data: str, repeats: int,
+                  source: str = "solvers") -> dict:
+    """Compile and run one long program; returns seconds for parsing-to-compiled (type
+    inference, capacity pass, tracing and compiling every kernel, persistent cache
+    lookups included) and the median run time of one micro-batch."""
     import jax
 
     from compiler.infer import infer
@@ -99,7 +133,8 @@ def measure_point(length: int, segment: int, seed: int, batch_size: int, data: s
     from jaxdsl.config import Config
 
     config = Config().with_overrides(batch_size=batch_size, segment_size=segment)
-    program = random_program(length, seed)
+    program = solver_program(length, seed) if source == "solvers" else random_program(length, seed)
+    length = len(program.ops)
     t0 = time.perf_counter()
     compiled = CompiledProgram(infer(program), config.capacity, config.segment_size, KernelCache())
     batch, sharding, spec = runner.batch_layout(config, 1)
@@ -129,31 +164,42 @@ def _compile_table() -> list[dict]:
                 rows.append({"length": length, "segment_size": segment, "skipped": f"> {FLAGS.whole_max_ops} ops/kernel"})
                 print(f"length {length:5d} segment {segment or 'whole':>5}: skipped", flush=True)
                 continue
-            cmd = [sys.executable, "-m", "jaxdsl.bench", "--mode", "point", "--length", str(length),
-                   "--segment", str(segment), "--seed", str(FLAGS.seed), "--batch_size", str(FLAGS.batch_size),
-                   "--data", FLAGS.data, "--repeats", str(FLAGS.repeats)]
-            try:
-                proc = subprocess.run(cmd, capture_output=True, text=True, timeout=FLAGS.timeout)
-                row = json.loads(proc.stdout.strip().splitlines()[-1]) if proc.returncode == 0 else \
-                    {"length": length, "segment_size": segment, "error": proc.stderr.strip().splitlines()[-1:]}
-            except subprocess.TimeoutExpired:
-                row = {"length": length, "segment_size": segment, "timeout_s": FLAGS.timeout}
+            with tempfile.TemporaryDirectory(prefix="jaxdsl-bench-cache-") as cache:
+                cmd = [sys.executable, "-m", "jaxdsl.bench", "--mode", "point", "--length", str(length),
+                       "--segment", str(segment), "--seed", str(FLAGS.seed), "--batch_size", str(FLAGS.batch_size),
+                       "--data", FLAGS.data, "--repeats", str(FLAGS.repeats), "--source", FLAGS.source,
+                       "--point_cache", cache]
+                row = _run_point(cmd, length, segment)
+                if "compile_s" in row:
+                    warm = _run_point(cmd, length, segment)
+                    row["warm_compile_s"] = warm.get("compile_s")
             rows.append(row)
             print(f"length {length:5d} segment {segment or 'whole':>5}: {row}", flush=True)
     return rows
 
 
+def _run_point(cmd: list[str], length: int, segment: int) -> dict:
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=FLAGS.timeout)
+        if proc.returncode == 0:
+            return json.loads(proc.stdout.strip().splitlines()[-1])
+        return {"length": length, "segment_size": segment, "error": proc.stderr.strip().splitlines()[-1:]}
+    except subprocess.TimeoutExpired:
+        return {"length": length, "segment_size": segment, "timeout_s": FLAGS.timeout}
+
+
 def _markdown(rows: list[dict]) -> str:
-    lines = ["| ops | ops/kernel | kernels (distinct) | compile s | run s / micro-batch | sample-ops/s |",
-             "|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| ops | ops/kernel | kernels (distinct) | cold compile s | warm compile s | run s / micro-batch "
+             "| sample-ops/s |", "|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         seg = r["segment_size"] or "whole"
         if "compile_s" in r:
+            warm = r.get("warm_compile_s")
             lines.append(f"| {r['length']} | {seg} | {r['kernels']} ({r['distinct_kernels']}) | {r['compile_s']:.2f} "
-                         f"| {r['run_s']:.3f} | {r['sample_ops_per_s']:,} |")
+                         f"| {warm if warm is None else f'{warm:.2f}'} | {r['run_s']:.3f} | {r['sample_ops_per_s']:,} |")
         else:
             why = r.get("skipped") or (f"> {r['timeout_s']} s" if "timeout_s" in r else f"error {r.get('error')}")
-            lines.append(f"| {r['length']} | {seg} | – | {why} | – | – |")
+            lines.append(f"| {r['length']} | {seg} | – | {why} | – | – | – |")
     return "\n".join(lines)
 
 
@@ -390,8 +436,11 @@ def _repr_table() -> list[dict]:
 def main(argv):
     del argv
     if FLAGS.mode == "point":
+        if FLAGS.point_cache:
+            from jaxdsl.cache import enable_persistent_cache
+            enable_persistent_cache(FLAGS.point_cache)
         print(json.dumps(measure_point(FLAGS.length, FLAGS.segment, FLAGS.seed, FLAGS.batch_size, FLAGS.data,
-                                       FLAGS.repeats)))
+                                       FLAGS.repeats, FLAGS.source)))
         return 0
     rows = {"compile": _compile_table, "evaluate": _evaluate_table, "prims": _prims_table,
             "memory": _memory_table, "repr": _repr_table}[FLAGS.mode]()

@@ -37,6 +37,7 @@ from typing import Any, Callable
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from jaxdsl import containers as C
 from jaxdsl import types as T
@@ -171,34 +172,40 @@ def _to_grouped(batch: C.Elems, keep: jax.Array, frozen: bool, caps: Capacity):
     return g, over
 
 
-MAP_BUDGET = 1 << 20
-"""Bytes per sample one map over a container's elements may hold at once (its element
-batch, ``f``'s results and the maps nested inside ``f``). A container with more elements
-than the budget allows is mapped over its first ones only and sets ``overflow`` when it
-has more (the runner re-runs such pairs exactly): nested maps multiply capacities
-(``mapply`` of a function that itself maps over a 256-position patch), and without the
-bound one op of a real solver asked for 26 GB at batch 64."""
-
-_COST: list[int] = []     # trace-time: bytes held by the maps nested in the one being traced
+MAP_BUDGET = 4 << 20
+"""Bytes of intermediate results per sample that one map over a container's elements may
+produce (every array the mapped function computes, nested maps included, times the
+elements mapped). A container with more elements than the budget allows is mapped over
+its first ones only and sets ``overflow`` when it has more (the runner re-runs such
+pairs exactly). Padded containers make nested and pairwise work scale with capacities,
+not contents: ``apply(lbind(argmin, box), objs)`` with ``manhattan`` inside computes
+64 × 256 × 256² distances per sample, and before this bound one op of a real solver
+asked for 26 GB at batch 64."""
 
 
 def _nbytes(tree) -> int:
-    return sum(int(x.size) * x.dtype.itemsize for x in jax.tree_util.tree_leaves(tree))
+    return sum(int(np.prod(x.shape)) * np.dtype(x.dtype).itemsize for x in jax.tree_util.tree_leaves(tree))
 
 
-def _element_budget(fn: Callable, example: tuple, per_call: int = 1) -> int:
-    """How many calls of ``fn`` a map may batch: ``MAP_BUDGET`` over the bytes of one call
-    (its argument, its result and the maps nested in it, measured by tracing it once)."""
-    _COST.append(0)
-    try:
-        out = jax.eval_shape(fn, *example)
-    finally:
-        inner = _COST.pop()
-    per = _nbytes(out) + _nbytes(example) + inner
-    count = max(1, MAP_BUDGET // max(per, 1))
-    if _COST:
-        _COST[-1] += min(count, per_call) * per
-    return count
+def _jaxpr_bytes(jaxpr) -> int:
+    """Bytes of every intermediate array of ``jaxpr`` (sub-jaxprs of loops, conditionals
+    and calls counted once)."""
+    total = 0
+    for eqn in jaxpr.eqns:
+        total += sum(_nbytes(v.aval) for v in eqn.outvars if hasattr(v.aval, "shape"))
+        for param in eqn.params.values():
+            for sub in param if isinstance(param, (tuple, list)) else (param,):
+                inner = getattr(sub, "jaxpr", sub)
+                if hasattr(inner, "eqns"):
+                    total += _jaxpr_bytes(inner)
+    return total
+
+
+def _element_budget(fn: Callable, example: tuple) -> int:
+    """How many calls of ``fn`` a map may batch: :data:`MAP_BUDGET` over the bytes one
+    call computes (measured on its jaxpr, traced once at compile time)."""
+    per = _jaxpr_bytes(jax.make_jaxpr(fn)(*example).jaxpr) + _nbytes(example)
+    return max(1, MAP_BUDGET // max(per, 1))
 
 
 def _first_elements(batch, mask, count: int):
@@ -215,7 +222,7 @@ def map_elements(f: ElementFn, batch: Any, mask: jax.Array):
     Returns ``(values, ok, overflow, all_ok, any_overflow, batch, mask)``: per element
     results and flags, the flags reduced over the masked elements (``any_overflow`` also
     when elements beyond the budget exist), and the batch and mask cut to the budget."""
-    count = _element_budget(f, (take(batch, 0),), mask.shape[0])
+    count = _element_budget(f, (take(batch, 0),))
     batch, mask, cut = _first_elements(batch, mask, count)
     values, ok, over = jax.vmap(f)(batch)
     return values, ok, over, jnp.all(ok | ~mask), jnp.any(over & mask) | cut, batch, mask
@@ -253,7 +260,7 @@ def extract(f: ElementFn, ctype: str, container: Any, caps: Capacity):
     A tuple stops at the first match in the reference, so ``f`` raising on a later element
     does not make it fail; a frozenset tests every element."""
     batch, mask, over = elements(ctype, container, caps)
-    count = _element_budget(f, (take(batch, 0),), mask.shape[0])
+    count = _element_budget(f, (take(batch, 0),))
     batch, mask, cut = _first_elements(batch, mask, count)
     over = over | cut
     hit, f_ok, f_over = jax.vmap(f)(batch)
@@ -327,7 +334,7 @@ def papply(f2: Callable, etype_out: str, atype: str, a: Any, btype: str, b: Any,
     up to the shorter length (frozensets walked in canonical order)."""
     xa, ma, oa = elements(atype, a, caps)
     xb, mb, ob = elements(btype, b, caps)
-    L = min(ma.shape[0], mb.shape[0], _element_budget(f2, (take(xa, 0), take(xb, 0)), ma.shape[0]))
+    L = min(ma.shape[0], mb.shape[0], _element_budget(f2, (take(xa, 0), take(xb, 0))))
     cut = jnp.any(ma[L:]) & jnp.any(mb[L:])
     xa, xb = take(xa, jnp.arange(L)), take(xb, jnp.arange(L))
     mask = ma[:L] & mb[:L]
@@ -350,7 +357,7 @@ def prapply(f2: Callable, etype_out: str, atype: str, a: Any, btype: str, b: Any
     :data:`PRODUCT_SIDE` elements (else ``overflow``)."""
     xa, ma, oa = elements(atype, a, caps)
     xb, mb, ob = elements(btype, b, caps)
-    pairs = _element_budget(f2, (take(xa, 0), take(xb, 0)), PRODUCT_SIDE ** 2)
+    pairs = _element_budget(f2, (take(xa, 0), take(xb, 0)))
     side = max(1, min(PRODUCT_SIDE, int(pairs ** 0.5)))
     xa, ma, la = _first_elements(xa, ma, side)
     xb, mb, lb = _first_elements(xb, mb, side)
