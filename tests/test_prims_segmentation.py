@@ -19,8 +19,12 @@ Tests: ``test_equivalence`` (``check_equivalence`` on a sample, asserting that e
 signatures in RAISES / OVERFLOWS hit reference raises / capacity overflows);
 ``test_canonical_layout`` (the output arrays equal the canonical layout of the reference
 result — ``check_equivalence`` compares frozensets, which cannot see order or padding);
-small-capacity runs (overflow on groups and on cells, non-square grid capacity); and the
-``slow`` exhaustive sweep over every ARC-AGI-1 grid / object container.
+small-capacity runs (overflow on groups and on cells, non-square grid capacity); both
+sides of the static fast / general dispatch of objects / partition / fgpartition
+(``test_equivalence_dispatch``: 32 × 32, 48 × 32 and 64 × 64 grid capacities on real grids
+upscaled or concatenated beyond 32 cells a side; ``test_fast_path_equals_general_path``:
+identical arrays from both implementations at 30 × 30); and the ``slow`` exhaustive sweep
+over every ARC-AGI-1 grid / object container.
 
 ``CASES`` maps ``(name, params)`` to a function ``(grids, object_sets) -> [args, ...]``.
 """
@@ -31,11 +35,12 @@ import itertools
 import random
 from typing import Callable
 
+import chex
 import jax
 import numpy as np
 import pytest
 
-from jaxdsl.prims import bind_caps
+from jaxdsl.prims import bind_caps, segmentation
 from jaxdsl.prims.segmentation import SIGNATURES
 from jaxdsl.reference import PRIMITIVES as P
 from jaxdsl.reference._base import canon
@@ -355,6 +360,84 @@ def test_filters_small_capacity(name, sig, object_sets):
     cases = CASES[(name, sig.params)]((), sets)
     counts = check_equivalence(name, sig, cases, capacity=SMALL, min_cases=20, unbatched=0)
     assert counts["overflow"] == 0, counts
+
+
+# ------------------------------------------------------------- fast / general dispatch
+
+
+def _big_grids(grids) -> tuple:
+    """Real grids made larger (``upscale`` by 2, ``hconcat`` / ``vconcat`` with themselves,
+    up to 60 × 60) next to the originals, plus long winding shapes at and beyond the fast
+    path's 32 × 32 limit."""
+    out = []
+    for g in _sample_grids(grids)[::3]:
+        if g and g[0]:
+            out += [g, P["upscale"](g, 2), P["hconcat"](g, g), P["vconcat"](g, g)]
+    return tuple(out) + EDGE_GRIDS + (_spiral(32), _spiral(33, 4), _spiral(60), _serpentine(32),
+                                      _transpose(_serpentine(40)))
+
+
+DISPATCH = {
+    "32x32": (Capacity(grid=(32, 32)), True, 0),
+    "48x32": (Capacity(grid=(48, 32)), False, 5),
+    "64x64": (Capacity(grid=(64, 64), object_cells=4096), False, 40),
+}
+"""Grid capacity → (capacities, whether ``objects`` / ``partition`` / ``fgpartition``
+take the fast path there — sides up to 32; the general path beyond —, the least number
+of fitting cases with a side beyond 32)."""
+
+_DISPATCHED = {("objects", (G, B, B, B)), ("partition", (G,)), ("fgpartition", (G,))}
+
+
+def _dispatch_cases(key, grids) -> list:
+    big = _big_grids(grids)
+    if key[0] == "objects":
+        return [(g, *FLAGS[k % 8]) for k, g in enumerate(big)]
+    return [(g,) for g in big]
+
+
+@pytest.mark.parametrize("capacity", list(DISPATCH), ids=list(DISPATCH))
+@pytest.mark.parametrize("name,sig", _select(_DISPATCHED))
+def test_equivalence_dispatch(name, sig, capacity, grids):
+    """Both sides of the static dispatch agree with the reference (jit + vmap): a 32 × 32
+    capacity (fast path, grids up to the limit) and larger capacities (general path) on
+    real grids upscaled / concatenated beyond 32 cells a side."""
+    caps, fast, least_beyond = DISPATCH[capacity]
+    assert segmentation._fast_capable(caps.grid) == fast
+    cases = _dispatch_cases((name, sig.params), grids)
+    H, W = caps.grid
+    fitting = [c for c in cases if len(c[0]) <= H and (not c[0] or len(c[0][0]) <= W)]
+    beyond_32 = [c for c in fitting if len(c[0]) > 32 or (c[0] and len(c[0][0]) > 32)]
+    assert len(beyond_32) >= least_beyond, len(beyond_32)
+    counts = check_equivalence(name, sig, cases, capacity=caps, unbatched=0, min_cases=100)
+    assert counts["ref_raised"] + counts["overflow"] < counts["cases"], counts
+
+
+_GENERAL = {
+    "objects": lambda caps: lambda g, u, d, w: segmentation._objects_general(g, u, d, w, caps),
+    "partition": lambda caps: lambda g: segmentation._partition_general(g, False, caps),
+    "fgpartition": lambda caps: lambda g: segmentation._partition_general(g, True, caps),
+}
+"""The general path of each dispatched primitive, callable at any capacity."""
+
+
+@pytest.mark.parametrize("name,sig", _select(_DISPATCHED))
+def test_fast_path_equals_general_path(name, sig, grids):
+    """At the default 30 × 30 capacity (fast path) the output arrays equal the general
+    path's, field by field, wherever the result is ok and fits; ``ok`` and ``overflow``
+    equal everywhere (jit + vmap on the sampled grids and every edge grid)."""
+    caps = Capacity()
+    assert segmentation._fast_capable(caps.grid)
+    cases = CASES[(name, sig.params)](_sample_grids(grids), ())
+    built = [[from_python(t, a, caps)[0] for t, a in zip(sig.params, args)] for args in cases]
+    batch = jax.tree_util.tree_map(lambda *xs: np.stack([np.asarray(x) for x in xs]), *built)
+    fast = jax.device_get(jax.jit(jax.vmap(bind_caps(sig.impl, caps)))(*batch))
+    general = jax.device_get(jax.jit(jax.vmap(_GENERAL[name](caps)))(*batch))
+    chex.assert_trees_all_equal(fast[1:], general[1:])
+    fits = np.asarray(fast[1]) & ~np.asarray(fast[2])
+    assert fits.sum() >= 100 and (~fits).sum() > 0, fits.sum()
+    chex.assert_trees_all_equal(jax.tree_util.tree_map(lambda a: a[fits], fast[0]),
+                                jax.tree_util.tree_map(lambda a: a[fits], general[0]))
 
 
 def test_cases_cover_signatures():
