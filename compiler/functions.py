@@ -309,7 +309,18 @@ def construct(name: str, args: list[Val], env: Env) -> Closure:
         if f.fn.arity != 1:
             raise FnTypeError(f"power of the {f.fn.arity}-parameter function {f.fn.describe()} "
                               "is only supported with n = ONE")
-        return _build("power", args, 1)
+        # arc-dsl's power raises (RecursionError) when it is *built* with n ≤ 0, so the
+        # closure itself is not ok there, and so is every op using it, even one that never
+        # calls it (apply over an empty container): a computed n is captured not ok when
+        # n < 1; a constant n < 1 gets a captured Boolean that is never ok.
+        if n.const is not None:
+            if int(CONSTANTS[n.const]) < 1:
+                never = None if env.abstract else (jnp.asarray(False), jnp.asarray(False), jnp.asarray(False))
+                return _build("power", [f, n, Data(T.BOOLEAN, None, never)], 1)
+        elif not env.abstract:
+            v, ok, over = n.triple
+            n = Data(n.type, n.cap, (v, ok & (jnp.asarray(v, jnp.int32) >= 1), over))
+        return _build("power", [f, n], 1)
     raise AssertionError(name)
 
 

@@ -173,21 +173,31 @@ class KernelCache:
 
     def __init__(self):
         self._kernels: dict[tuple, Callable] = {}
-        self._compiled: set[tuple] = set()
+        self._executables: dict[tuple, Any] = {}
         self.hits = 0
         self.misses = 0
 
+    @staticmethod
+    def _shape_key(segment: Segment, args) -> tuple:
+        leaves = jax.tree_util.tree_leaves(args[2:])
+        return (segment.key, tuple((tuple(x.shape), str(x.dtype), str(getattr(x, "sharding", None)))
+                                   for x in leaves))
+
     def compile_once(self, segment: Segment, caps: Capacity, *specs) -> bool:
         """Compile ``segment``'s kernel for argument ``specs`` unless already done in this
-        process. Returns True when it compiled."""
-        kernel = self.get(segment, caps)
-        leaves = jax.tree_util.tree_leaves(specs[2:])
-        key = (segment.key, tuple((x.shape, str(x.dtype), str(getattr(x, "sharding", None))) for x in leaves))
-        if key in self._compiled:
+        process, keeping the executable for :meth:`executable`. Returns True when it
+        compiled. (Compiling in a thread pool while tracing crashed XLA:CPU in the
+        persistent-cache write, JAX 0.10.2: compilations stay sequential.)"""
+        key = self._shape_key(segment, specs)
+        if key in self._executables:
             return False
-        kernel.lower(*specs).compile()
-        self._compiled.add(key)
+        self._executables[key] = self.get(segment, caps).lower(*specs).compile()
         return True
+
+    def executable(self, segment: Segment, args) -> Callable | None:
+        """The executable :meth:`compile_once` built for arguments shaped like ``args``, or
+        None: calling it skips the jitted kernel's tracing and cache lookup."""
+        return self._executables.get(self._shape_key(segment, args))
 
     def __len__(self) -> int:
         return len(self._kernels)
@@ -325,8 +335,9 @@ class CompiledProgram:
         env: dict[str, Triple] = {p: (x, true, false) for p, x in zip(program.params, inputs)}
         out = program.output
         for s, seg in enumerate(self.segments):
-            kernel = self.kernels.get(seg, self.caps)
-            results, count = kernel(count, self._consts[s], *(env[n] for n in seg.live_in))
+            args = (count, self._consts[s], *(env[n] for n in seg.live_in))
+            kernel = self.kernels.executable(seg, args) or self.kernels.get(seg, self.caps)
+            results, count = kernel(*args)
             env.update(zip(seg.live_out, results))
             for name in self._free_after[s]:
                 if name != out:
@@ -336,7 +347,8 @@ class CompiledProgram:
     def lower_all(self, *input_specs: Any) -> int:
         """Trace and compile every kernel ahead of time for inputs shaped like ``input_specs``
         (``jax.ShapeDtypeStruct`` pytrees, batched). Kernels already compiled for these
-        shapes in this process are skipped. Returns the number of kernels compiled."""
+        shapes in this process are skipped; the run calls the executables built here
+        directly. Returns the number of kernels compiled."""
         program = self.typed.program
         leaf = jax.tree_util.tree_leaves(input_specs[0])[0]
         sharding = getattr(leaf, "sharding", None)

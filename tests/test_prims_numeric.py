@@ -45,6 +45,11 @@ TUPLES = (
 """IntegerTuples: all pairs over a small spread with ``None``, plus extreme pairs."""
 
 
+CELLS = ((0, (0, 0)), (5, (2, -3)), (9, (29, 29)), (-1, (1000, -1000)), (2**29, (-7, 2**29)),
+         (-2**30 + 1, (0, 1)), (3, (-1024, 1023)))
+"""Cells ``(colour, (i, j))`` for ``first`` / ``last`` of a Cell."""
+
+
 def _ints_wide() -> tuple:
     return INTS + MUL_EDGE
 
@@ -61,6 +66,8 @@ def _pool(ptype: str, grids) -> tuple:
         return BOOLS
     if ptype == T:
         return TUPLES
+    if ptype == "Cell":
+        return CELLS
     return _grid_sample(grids)
 
 
@@ -170,8 +177,10 @@ OVERFLOWS: set = {
     *(("subtract", p) for p in ((I, I), (I, B), (B, I), (T, T), (I, T), (B, T), (T, I), (T, B))),
     *(("multiply", p) for p in ((I, I), (T, T), (I, T), (T, I))),
     *((n, p) for n in ("double", "increment", "decrement", "crement") for p in ((I,), (T,))),
+    ("astuple", (I, T)), ("astuple", (B, T)),
 }
-"""Signatures whose cases include results with ``|x| ≥ 2**30``."""
+"""Signatures whose cases include results with ``|x| ≥ 2**30`` (``astuple`` to a Cell: a
+``None`` or ``()`` a Cell cannot hold)."""
 
 
 # ------------------------------------------------------------------------------- tests

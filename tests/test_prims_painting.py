@@ -155,6 +155,22 @@ def _pairs(grids, patches) -> list:
     return [(grids[k % len(grids)], patches[k % len(patches)]) for k in range(n)]
 
 
+def _grid_cells(grids, objects, indices) -> list:
+    """``(grid, tuple of cells)`` cases for ``paint`` on a Tuple[Cell]: each object's cells
+    in reverse canonical order, then a cell of another colour at the position of its last
+    one (the largest colour wins at a shared position, whatever the tuple order), on
+    foreign grids and the edge grids."""
+    cases = []
+    for g, obj in _pairs(grids, objects):
+        cells = sorted(obj)[::-1]
+        if cells:
+            colour, pos = cells[-1]
+            cells.append(((colour + 1) % 10, pos))
+        cases.append((g, tuple(cells)))
+    cases += [(g, ((1, (0, 0)), (2, (0, 0)), (3, (5, -1)))) for g in EDGE_GRIDS]
+    return cases
+
+
 def _grid_patch(kind: str, with_none: bool = True) -> Callable:
     """``(grid, patch)`` cases for patch type ``kind``: foreign pairs, own patches and
     every edge grid with every edge patch."""
@@ -265,6 +281,7 @@ _MAKERS: dict[tuple[str, tuple[str, ...]], Callable[..., list[tuple]]] = {
     ("fill", (G, I, OBJ)): _grid_value_patch(OBJ),
     ("paint", (G, OBJ)): _grid_patch(OBJ),
     ("paint", (G, IND)): _grid_patch(IND),
+    ("paint", (G, "Tuple[Cell]")): _grid_cells,
     ("underfill", (G, I, IND)): _grid_value_patch(IND),
     ("underfill", (G, I, OBJ)): _grid_value_patch(OBJ),
     ("underpaint", (G, OBJ)): _grid_patch(OBJ),

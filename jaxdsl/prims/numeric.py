@@ -363,9 +363,11 @@ def astuple_cell(a, b):
     """arc-dsl #50 ``astuple`` of a colour and a position: the cell ``(a, (i, j))``.
 
     a: Integer / Boolean ``int32[]``; b: IntegerTuple ``int32[2]`` → Cell ``int32[3]``
-    ``(colour, i, j)``. ``ok`` True, ``overflow`` False.
+    ``(colour, i, j)``. ``ok`` True; ``overflow`` when a component is ``None`` or ``b`` is
+    the empty tuple (a Cell cannot hold them).
     """
-    return result(jnp.concatenate([_num(a)[None], jnp.asarray(b, jnp.int32)]))
+    value = jnp.concatenate([_num(a)[None], jnp.asarray(b, jnp.int32)])
+    return result(value, True, ~int_valid(value))
 
 
 def pair_element(pair, k: int):
@@ -378,6 +380,18 @@ def pair_element(pair, k: int):
     pair = jnp.asarray(pair, jnp.int32)
     value = pair[0] if k == 0 else pair[1:] if pair.shape[0] == 3 else pair[1]
     return result(value, jnp.all(pair != INT_EMPTY))
+
+
+def first_of_pair(pair):
+    """arc-dsl #44 ``first`` of an IntegerTuple ``int32[2]`` (→ Integer) or a Cell
+    ``int32[3]`` (→ its colour, Integer); see :func:`pair_element`."""
+    return pair_element(pair, 0)
+
+
+def last_of_pair(pair):
+    """arc-dsl #45 ``last`` of an IntegerTuple ``int32[2]`` (→ Integer) or a Cell
+    ``int32[3]`` (→ its position, IntegerTuple ``int32[2]``); see :func:`pair_element`."""
+    return pair_element(pair, 1)
 
 
 def branch(condition, a, b):
@@ -436,10 +450,10 @@ SIGNATURES: dict[str, tuple[Signature, ...]] = {
     "either": _logic_binary(either),
     "astuple": (*(Signature((x, y), INTEGER_TUPLE, astuple) for x in _INTLIKE for y in _INTLIKE),
                 *(Signature((x, INTEGER_TUPLE), CELL, astuple_cell) for x in _INTLIKE)),
-    "first": (Signature((INTEGER_TUPLE,), INTEGER, lambda t: pair_element(t, 0)),
-              Signature((CELL,), INTEGER, lambda t: pair_element(t, 0))),
-    "last": (Signature((INTEGER_TUPLE,), INTEGER, lambda t: pair_element(t, 1)),
-             Signature((CELL,), INTEGER_TUPLE, lambda t: pair_element(t, 1))),
+    "first": (Signature((INTEGER_TUPLE,), INTEGER, first_of_pair),
+              Signature((CELL,), INTEGER, first_of_pair)),
+    "last": (Signature((INTEGER_TUPLE,), INTEGER, last_of_pair),
+             Signature((CELL,), INTEGER_TUPLE, last_of_pair)),
     "branch": tuple(Signature((c, t, t), t, branch) for c in (BOOLEAN, INTEGER) for t in _ALL),
 }
 """Primitive name → typed implementations (first entry of each is the most common typing)."""

@@ -266,8 +266,9 @@ def paint(grid: Grid, obj: Elems):
     """arc-dsl #119 ``paint`` (spec §4.10, ties §5): each in-bounds cell ``(c, (i, j))`` of
     the object written as colour ``c``; at a shared position the largest colour wins.
 
-    Args: ``grid`` Grid ``int8[H, W]``; ``obj`` Object ``int32[P, 3]`` — or Indices
-    ``int32[P, 2]``, which the reference rejects (TypeError) unless empty.
+    Args: ``grid`` Grid ``int8[H, W]``; ``obj`` Object or Tuple[Cell] ``int32[P, 3]`` (the
+    reference lets the largest colour win in a tuple too) — or Indices ``int32[P, 2]``,
+    which the reference rejects (TypeError) unless empty.
     Returns: Grid ``int8[H, W]`` of the same ``h × w``. ``ok`` False on ``()``
     (IndexError) and for non-empty Indices; ``overflow`` when a written colour is not
     storable in an ``int8`` cell.
@@ -277,23 +278,6 @@ def paint(grid: Grid, obj: Elems):
         return _grid_result(grid.cells, grid, ok & (obj.n == 0))
     cells, overflow = _paint_max(grid, grid.cells, obj)
     return _grid_result(cells, grid, ok, overflow)
-
-
-def paint_tuple(grid: Grid, cells: Elems):
-    """arc-dsl #119 ``paint`` of a tuple of cells (spec §4.10): the cells written in tuple
-    order, so at a shared position the *last* one wins.
-
-    Args: ``grid`` Grid ``int8[H, W]``; ``cells`` Tuple[Cell] ``int32[P, 3]``.
-    Returns: Grid ``int8[H, W]`` of the same ``h × w``. ``ok`` False on ``()``
-    (IndexError); ``overflow`` when a written colour is not storable in an ``int8`` cell.
-    """
-    i, j, live = _rows(cells)
-    ti, tj = _targets(grid.cells.shape, i, j, _inside(grid, i, j, live))
-    order = jnp.arange(cells.data.shape[0], dtype=jnp.int32)
-    last = jnp.full(grid.cells.shape, -1, jnp.int32).at[ti, tj].max(order, mode="drop")
-    colour = cells.data[jnp.maximum(last, 0), 0]
-    out, overflow = _write(grid.cells, last >= 0, colour)
-    return _grid_result(out, grid, grid.h > 0, overflow)
 
 
 def underfill(grid: Grid, value, patch: Elems):
@@ -548,7 +532,7 @@ SIGNATURES: dict[str, tuple[Signature, ...]] = {
     "toobject": tuple(Signature((p, GRID), OBJECT, toobject) for p in _PATCHES),
     "fill": tuple(Signature((GRID, INTEGER, p), GRID, fill) for p in _PATCHES),
     "paint": (*(Signature((GRID, p), GRID, paint) for p in (OBJECT, INDICES)),
-              Signature((GRID, TUPLE_CELL), GRID, paint_tuple)),
+              Signature((GRID, TUPLE_CELL), GRID, paint)),
     "underfill": tuple(Signature((GRID, INTEGER, p), GRID, underfill) for p in _PATCHES),
     "underpaint": tuple(Signature((GRID, p), GRID, underpaint) for p in (OBJECT, INDICES)),
     "cover": tuple(Signature((GRID, p), GRID, cover) for p in _PATCHES),
