@@ -71,7 +71,11 @@ def assert_agree_without_fallback(jax_result, ref_result, config, budget_share: 
 def test_jax_and_reference_agree_on_task_subset(fast_tasks):
     """Without the fallback: every pair is exact or a real overflow, and few overflow; with
     it, the result files are identical."""
-    programs = runner.load_programs(runner.shipped_program_files())
+    # The higher-order solvers are compared by tests/test_prims_higher_order.py and the
+    # slow all-of-ARC-AGI-1 test: compiling all of them here cold crashed XLA:CPU once in CI
+    # (segmentation fault inside compile, session 4; open in issue #8's note).
+    files = [f for f in runner.shipped_program_files() if f.name != "higher_order_solvers.py"]
+    programs = runner.load_programs(files)
     assert programs, "no shipped programs"
     jax_result, ref_result = run_both(programs, fast_tasks, fallback=False)
     pairs = len(programs) * len(jax_result.samples)
