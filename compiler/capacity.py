@@ -220,6 +220,8 @@ def infer_grid_caps(typed: TypedProgram, caps: Capacity, max_side: int | None = 
       a :class:`GridShapes`: per variable its ``(H, W)``, per op its padding, result
       capacity and bound :class:`~jaxdsl.values.Capacity`.
     """
+    from .functions import op_refs, op_result_caps     # functions imports this module
+
     base = tuple(caps.grid)
     limit = max(base) * GROWTH if max_side is None else max(max_side, *base)
     var_caps: dict[str, Shape] = {}
@@ -232,7 +234,6 @@ def infer_grid_caps(typed: TypedProgram, caps: Capacity, max_side: int | None = 
         op = top.op
         arg_caps = tuple(var_caps.get(a.name) if isinstance(a, Var) else None for a in op.args)
         if top.signature is None:             # calls or builds a function value
-            from .functions import op_refs, op_result_caps
             out = op_result_caps(top, var_caps, caps, limit)
             if out is not None:
                 var_caps[op.target] = out

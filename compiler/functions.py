@@ -87,10 +87,10 @@ def _match(sig: Signature, arg_types: tuple[str, ...], allow_coercion: bool):
     return tuple(coercions)
 
 
-def choose_signature(name: str, arg_types: tuple[str, ...]):
-    """The registry signature of primitive ``name`` for ``arg_types``: the first exact
+def choose_signature(name: str, arg_types: tuple[str, ...], registry=REGISTRY):
+    """The ``registry`` signature of primitive ``name`` for ``arg_types``: the first exact
     match, else the first after coercion. Returns ``(signature, coercions)`` or None."""
-    sigs = REGISTRY.get(name, ())
+    sigs = registry.get(name, ())
     for allow in (False, True):
         for sig in sigs:
             coercions = _match(sig, arg_types, allow)
@@ -527,10 +527,6 @@ def _element(name: str, c: Val) -> tuple[str, Any]:
     if not H.is_container(c.type):
         raise FnTypeError(f"{name}: {c.type} is not a container the JAX backend can map over")
     return T.element_type(c.type), (c.cap if c.type == T.TUPLE_GRID else None)
-
-
-def _ecap(etype: str, c: Data):
-    return c.cap if etype == T.GRID else None
 
 
 def _elem_fn(f: Closure, etype: str, ecap, env: Env):

@@ -105,15 +105,8 @@ def infer(program: Program, input_types: tuple[str, ...] = (GRID,),
             continue
         arg_types = tuple(var_types[a.name] if isinstance(a, Var) else constant_type(a.name)
                           for a in op.args)
-        chosen = None
-        for allow in (False, True):
-            for sig in registry[op.callee.name]:
-                coercions = fns._match(sig, arg_types, allow)
-                if coercions is not None:
-                    chosen = TypedOp(op, sig, arg_types, coercions)
-                    break
-            if chosen:
-                break
+        found = fns.choose_signature(op.callee.name, arg_types, registry)
+        chosen = TypedOp(op, found[0], arg_types, found[1]) if found else None
         if chosen is None:
             raise TypeInferenceError(program.file, op.line,
                                      fns.no_signature_message(op.callee.name, arg_types))
