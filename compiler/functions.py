@@ -686,6 +686,14 @@ def evaluate_op(op: Op, callee: Val | None, args: list[Val], env: Env) -> Val:
     return call_prim(op.callee.name, args, env)
 
 
+def evaluate_refs(op: Op, ref_types, ref_caps, triples, env: Env) -> Val:
+    """Evaluate function op ``op`` from the type, capacity and triple (None when abstract)
+    of each reference it reads, in :func:`op_refs` order."""
+    vals = [value_of(r, t, c, x, env) for r, t, c, x in zip(op_refs(op), ref_types, ref_caps, triples)]
+    callee = vals.pop(0) if isinstance(op.callee, Var) else None
+    return evaluate_op(op, callee, vals, env)
+
+
 def result_triple(v: Val):
     """The run-time triple of an op's result: a Data's triple, or for a function value the
     tuple of its captured triples with ok = all captured ok, overflow = any overflowed."""
@@ -705,10 +713,7 @@ def result_caps(v: Val):
 def op_result_caps(top, var_caps, caps: Capacity, limit: int):
     """Capacity-pass rule of a function op: its result's grid capacity (Grid results), its
     captured values' capacities (function results), else None."""
-    op = top.op
-    env = Env(caps, limit, True)
-    refs = op_refs(op)
-    vals = [value_of(r, t, var_caps.get(r.name) if isinstance(r, Var) else None, None, env)
-            for r, t in zip(refs, top.ref_types)]
-    callee = vals.pop(0) if isinstance(op.callee, Var) else None
-    return result_caps(evaluate_op(op, callee, vals, env))
+    refs = op_refs(top.op)
+    ref_caps = [var_caps.get(r.name) if isinstance(r, Var) else None for r in refs]
+    return result_caps(evaluate_refs(top.op, top.ref_types, ref_caps, [None] * len(refs),
+                                     Env(caps, limit, True)))

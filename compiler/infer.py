@@ -125,9 +125,7 @@ def _infer_function_op(program: Program, op: Op, var_types: dict) -> TypedOp:
     refs = fns.op_refs(op)
     ref_types = tuple(var_types[r.name] if isinstance(r, Var) else None for r in refs)
     try:
-        vals = [fns.value_of(r, t, None, None, env) for r, t in zip(refs, ref_types)]
-        callee = vals.pop(0) if isinstance(op.callee, Var) else None
-        result = fns.evaluate_op(op, callee, vals, env)
+        result = fns.evaluate_refs(op, ref_types, [None] * len(refs), [None] * len(refs), env)
     except fns.FnTypeError as exc:
         name = op.callee.name
         raise TypeInferenceError(program.file, op.line, f"{op.target} = {name}(...): {exc}") from None

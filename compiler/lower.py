@@ -80,11 +80,8 @@ def _apply_function_op(top: TypedOp, env: dict[str, Triple], shape: OpShape) -> 
     ``shape.arg_caps`` holds its arguments' capacities and ``env`` their types' triples."""
     op = top.op
     fenv = fns.Env(shape.caps, shape.limit, abstract=False)
-    refs = fns.op_refs(op)
-    vals = [fns.value_of(r, t, c, env[r.name] if isinstance(r, Var) else None, fenv)
-            for r, t, c in zip(refs, top.ref_types, shape.arg_caps)]
-    callee = vals.pop(0) if isinstance(op.callee, Var) else None
-    return fns.result_triple(fns.evaluate_op(op, callee, vals, fenv))
+    triples = [env[r.name] if isinstance(r, Var) else None for r in fns.op_refs(op)]
+    return fns.result_triple(fns.evaluate_refs(op, top.ref_types, shape.arg_caps, triples, fenv))
 
 
 @dataclass(frozen=True)
