@@ -12,7 +12,8 @@ Accepted source (the format of arc-dsl's ``solvers.py``)::
         return O
 
 * module level: a docstring, ``from dsl import *``, ``from constants import *``,
-  ``from arc_types import *``, and any number of ``def name(I):`` functions;
+  ``from arc_types import *``, and any number of ``def name(I):`` solvers and
+  ``def name(S, I, C):`` differs (see :data:`ACCEPTED_PARAMS`);
 * function body: an optional docstring, assignments ``name = f(a, b, ...)`` where ``f``
   is a primitive or a variable holding a function and each argument is a variable, a
   constant or a primitive name, then ``return name``.
@@ -34,6 +35,10 @@ from .errors import ParseError
 from .ir import Const, Op, PrimRef, Program, Var
 
 _ALLOWED_STAR_IMPORTS = {"dsl", "constants", "arc_types"}
+
+ACCEPTED_PARAMS = (("I",), ("S", "I", "C"))
+"""Parameter lists a function may declare: ``(I)`` for a solver (the sample input) and
+``(S, I, C)`` for a differ (the task's demo pairs, a grid, the expected output or None)."""
 
 
 def primitive_arity(name: str) -> int | None:
@@ -105,9 +110,12 @@ def _describe(node: ast.AST) -> str:
 def _parse_function(fn: ast.FunctionDef, filename: str) -> Program:
     args = fn.args
     if fn.decorator_list or args.vararg or args.kwarg or args.kwonlyargs or args.defaults \
-            or args.posonlyargs or len(args.args) != 1:
+            or args.posonlyargs or tuple(a.arg for a in args.args) not in ACCEPTED_PARAMS:
         raise ParseError(filename, fn.lineno,
-                         f"solver {fn.name!r} must take exactly one positional parameter: def {fn.name}(I):")
+                         f"{fn.name!r} must take the parameters (I) of a solver or (S, I, C) of a differ, "
+                         f"e.g. def {fn.name}(I):")
+    if fn.returns is not None:
+        raise ParseError(filename, fn.lineno, f"{fn.name!r}: return annotations are not supported")
     params = tuple(a.arg for a in args.args)
     defined: dict[str, int] = {p: fn.lineno for p in params}
     for p in params:

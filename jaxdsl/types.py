@@ -63,6 +63,11 @@ INDICES_SET = "IndicesSet"
 TUPLE_OBJECT = "Tuple[Object]"
 TUPLE_INDICES = "Tuple[Indices]"
 TUPLE_GRID = "Tuple[Grid]"
+SAMPLES = "Samples"
+"""The type of a batt's or differ's ``S`` parameter: the task's demo pairs, a tuple of
+``(input grid, output grid)`` tuples. The reference backend runs any primitive on it; it
+has no JAX representation yet (not in :data:`TYPES`), so type inference rejects every op
+that reads ``S`` for the JAX backend, naming the op."""
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,8 @@ def test_rejects_with_file_line_and_cause(body, line, message):
 MODULE_BAD = [
     ("import os\n", 1, "unsupported statement at module level"),
     ("x = 1\n", 1, "unsupported statement at module level"),
-    ("def solve_x(I, J):\n    return I\n", 1, "exactly one positional parameter"),
+    ("def solve_x(I, J):\n    return I\n", 1, "must take the parameters (I)"),
+    ("def solve_x(I) -> int:\n    return I\n", 1, "return annotations are not supported"),
     ("def solve_x(I):\n    x1 = rot90(I)\n", 1, "no 'return'"),
     ("def solve_x(I):\n    return I\n    x1 = rot90(I)\n", 3, "code after 'return'"),
     ("def solve_x(I):\n    return rot90(I)\n", 2, "'return' must name a variable"),
