@@ -120,8 +120,12 @@ def summary_json(result: RunResult, data_name: str, solved: list[str], extra: di
     }
 
 
-def write_all(result: RunResult, out_dir: str | Path, data_name: str, extra: dict | None = None) -> dict:
-    """Write results.json, submission.json and summary.json under ``out_dir``; returns the summary."""
+def write_all(result: RunResult, out_dir: str | Path, data_name: str, extra: dict | None = None,
+              tables: dict | None = None) -> dict:
+    """Write results.json, submission.json, summary.json and report.html (with the extra
+    ``tables``, see :func:`jaxdsl.html_report.write_report`) under ``out_dir``; returns the summary."""
+    from jaxdsl import html_report
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     submission, solved = submission_json(result)
@@ -129,6 +133,8 @@ def write_all(result: RunResult, out_dir: str | Path, data_name: str, extra: dic
     (out / "results.json").write_text(json.dumps(results_json(result, data_name)))
     (out / "submission.json").write_text(json.dumps(submission))
     (out / "summary.json").write_text(json.dumps(summary, indent=1))
+    html_report.write_report(out / "report.html", summary, html_report.task_views(result, submission, solved),
+                             tables)
     return summary
 
 
@@ -158,5 +164,5 @@ def format_summary(summary: dict, out_dir: str | Path) -> str:
     solved = summary["solved"]
     lines.append(f"tasks solved: {len(solved)}/{summary['tasks']}" + (": " + " ".join(solved) if solved else ""))
     out = Path(out_dir)
-    lines.append(f"written: {out / 'results.json'}, {out / 'submission.json'}, {out / 'summary.json'}")
+    lines.append(f"written: {out / 'results.json'}, {out / 'submission.json'}, {out / 'summary.json'}, {out / 'report.html'}")
     return "\n".join(lines)
