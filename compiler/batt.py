@@ -36,13 +36,15 @@ counts as a not-ok input. Two error policies:
 
 * ``"poison"``: an op that raises, or reads a not-ok value, is not ok (exactly
   :func:`compiler.refexec.run_program`).
-* ``"default"``: an op that raises, or reads ``C = None``, gets the *empty value of its
-  result type* (:func:`empty_value`) and counts as ok — an approximation of tokpidjin's
-  ``safe_dsl`` fallbacks. Frozenset types (Indices, Object, IntegerSet, Objects,
-  IndicesSet) → ``frozenset()``; tuple types and Grid → ``()``; Integer → ``0``; Boolean →
-  ``False``. **Types without an empty value** (IntegerTuple, Cell, function values, Samples,
-  and any variable whose type is unknown) **stay not ok and poison their dependants**, as
-  does any op reading such a not-ok value. The policy applies to every op, wrapped or bare
+* ``"default"``: an op that raises, or reads a not-ok value (``C = None``, or a failed
+  value without an empty value), gets the *empty value of its result type*
+  (:func:`empty_value`) and counts as ok — an approximation of tokpidjin's ``safe_dsl``
+  fallbacks. Frozenset types (Indices, Object, IntegerSet, Objects, IndicesSet) →
+  ``frozenset()``; tuple types and Grid → ``()``; Integer → ``0``; Boolean → ``False``.
+  **Ops whose type has no empty value** (IntegerTuple, Cell, function values, Samples,
+  and any variable whose type is unknown) **stay not ok** when they fail or read a not-ok
+  value; an op that reads them is then defaulted if its own type allows. The same rule
+  holds in the JAX backend (:class:`compiler.lower.CompiledProgram`). The policy applies to every op, wrapped or bare
   (in tokpidjin the safe primitives absorb errors whether or not the line is wrapped);
   :attr:`Batt.safe` is informational. Result types come from :func:`batt_types`
   (:func:`compiler.infer.infer` with ``S: Samples, I: Grid, C: Grid``); inference rejects
@@ -59,6 +61,7 @@ from pathlib import Path
 from typing import Any
 
 from jaxdsl import types as T
+from jaxdsl.types import empty_value  # noqa: F401  (re-exported)
 
 from .errors import ParseError, ProgramError, TypeInferenceError
 from .ir import Op, Program, Var
@@ -423,35 +426,6 @@ class _BattParser:
 # ------------------------------------------------------------------------------ types
 
 
-def empty_value(dsl_type) -> tuple[bool, Any]:
-    """The empty value of a DSL type, used by ``on_error="default"`` (spec §4.1 item 3).
-
-    Args:
-      dsl_type: a DSL type name (``"Grid"``, ``"Objects"``, ...) or a non-string type such
-        as a :class:`compiler.functions.FnType`.
-
-    Returns:
-      ``(has_empty, value)``: frozenset types (Indices, Object, IntegerSet, Objects,
-      IndicesSet) → ``(True, frozenset())``; tuple types and Grid → ``(True, ())``; Integer
-      → ``(True, 0)``; Boolean → ``(True, False)``; every other type (IntegerTuple, Cell,
-      function types, Samples, unknown) → ``(False, None)``. Never raises.
-    """
-    if dsl_type == T.INTEGER:
-        return True, 0
-    if dsl_type == T.BOOLEAN:
-        return True, False
-    if dsl_type == T.GRID:
-        return True, ()
-    info = T.TYPES.get(dsl_type) if isinstance(dsl_type, str) else None
-    if info is None:
-        return False, None
-    if info.kind == "frozenset":
-        return True, frozenset()
-    if info.kind == "tuple":
-        return True, ()
-    return False, None
-
-
 def batt_types(batt: Batt) -> dict[str, Any]:
     """Static type of every variable of a batt (spec §4.1; for ``on_error="default"``).
 
@@ -508,8 +482,9 @@ def run_batt_reference(batt: Batt, S, I, C, on_error: str = "poison",
       I: the sample's input grid (tuple of tuples of int).
       C: the expected output grid, or None when unknown (then ``C`` is a not-ok input).
       on_error: ``"poison"`` (an op that raises or reads a not-ok value is not ok) or
-        ``"default"`` (an op that raises or reads ``C = None`` gets :func:`empty_value` of
-        its result type and is ok; types without one stay not ok and poison dependants).
+        ``"default"`` (an op that raises or reads a not-ok value — ``C = None``, or a
+        failed value of a type without an empty value — gets :func:`empty_value` of its
+        result type and is ok; ops whose type has no empty value stay not ok).
       types: variable → DSL type for ``"default"``; computed by :func:`batt_types` when
         None. Ignored under ``"poison"``.
 
@@ -538,7 +513,7 @@ def run_batt_reference(batt: Batt, S, I, C, on_error: str = "poison",
             except Exception:  # noqa: BLE001 - any raise marks the op failed
                 failed = True
         ok = not failed
-        if failed and default and bad <= {"C"}:
+        if failed and default:
             has_empty, value = empty_value(types.get(op.target))
             if has_empty:
                 env[op.target], ok = value, True

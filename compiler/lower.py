@@ -35,7 +35,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxdsl.types import from_python
+from jaxdsl.types import empty_value, from_python
 from jaxdsl.values import Capacity
 
 from . import functions as fns
@@ -95,6 +95,8 @@ class Segment:
       key: structural cache key (variables and constants renamed canonically; input grid
         capacities, paddings and per-op capacities included).
       shapes: per op, its :class:`~compiler.capacity.OpShape`.
+      defaults: per op, True when a failure gives the empty value of its result type
+        instead of not ok (``on_error="default"``, types with an empty value only).
     """
 
     ops: tuple[TypedOp, ...]
@@ -103,6 +105,7 @@ class Segment:
     consts: tuple[str, ...]
     key: tuple
     shapes: tuple[OpShape, ...] = ()
+    defaults: tuple[bool, ...] = ()
 
 
 def _segment_key(ops, live_in, live_out, consts, var_types, caps, shapes=None, var_caps=None) -> tuple:
@@ -128,18 +131,21 @@ def _segment_key(ops, live_in, live_out, consts, var_types, caps, shapes=None, v
 
 
 def split_segments(typed: TypedProgram, segment_size: int | None, caps: Capacity,
-                   shapes: GridShapes | None = None) -> list[Segment]:
+                   shapes: GridShapes | None = None, outputs: tuple[str, ...] | None = None,
+                   on_error: str = "poison") -> list[Segment]:
     """Cut a typed program into segments of at most ``segment_size`` ops (None: one segment).
 
     ``shapes`` (default: :func:`compiler.capacity.infer_grid_caps` of ``typed``) gives each
-    op's grid padding and capacities; it is part of every segment's key."""
+    op's grid padding and capacities; it is part of every segment's key. ``outputs``
+    (default: the program's output) stay live to the end. ``on_error`` is ``"poison"`` or
+    ``"default"`` (see :class:`CompiledProgram`)."""
     if shapes is None:
         shapes = infer_grid_caps(typed, caps)
     op_shape = dict(zip((t.op.target for t in typed.ops), shapes.ops))
     ops = typed.ops
     size = len(ops) if not segment_size else segment_size
     chunks = [ops[i:i + size] for i in range(0, len(ops), max(size, 1))]
-    out_var = typed.program.output
+    outputs = set(outputs or (typed.program.output,))
     segments = []
     for c, chunk in enumerate(chunks):
         defined_here = {t.op.target for t in chunk}
@@ -150,14 +156,16 @@ def split_segments(typed: TypedProgram, segment_size: int | None, caps: Capacity
                     seen.add(a.name)
                     live_in.append(a.name)
         used_later = {a.name for later in chunks[c + 1:] for t in later for a in fns.op_refs(t.op)
-                      if isinstance(a, Var)} | {out_var}
+                      if isinstance(a, Var)} | outputs
         live_out = [t.op.target for t in chunk if t.op.target in used_later]
         consts = list(dict.fromkeys(a.name for t in chunk for a in t.op.args if isinstance(a, Const)))
         seg_shapes = tuple(op_shape[t.op.target] for t in chunk)
+        defaults = tuple(on_error == "default" and empty_value(typed.var_types[t.op.target])[0]
+                         for t in chunk)
         key = _segment_key(chunk, live_in, live_out, consts, typed.var_types, caps, seg_shapes,
-                           shapes.var_caps)
+                           shapes.var_caps) + (defaults,)
         segments.append(Segment(tuple(chunk), tuple(live_in), tuple(live_out), tuple(consts), key,
-                                seg_shapes))
+                                seg_shapes, defaults))
     return segments
 
 
@@ -171,6 +179,7 @@ class KernelCache:
     def __init__(self):
         self._kernels: dict[tuple, Callable] = {}
         self._executables: dict[tuple, Any] = {}
+        self._out_specs: dict[tuple, Any] = {}
         self.hits = 0
         self.misses = 0
 
@@ -180,16 +189,22 @@ class KernelCache:
         return (segment.key, tuple((tuple(x.shape), str(x.dtype), str(getattr(x, "sharding", None)))
                                    for x in leaves))
 
-    def compile_once(self, segment: Segment, caps: Capacity, *specs) -> bool:
+    def compile_once(self, segment: Segment, caps: Capacity, *specs) -> tuple[bool, Any]:
         """Compile ``segment``'s kernel for argument ``specs`` unless already done in this
-        process, keeping the executable for :meth:`executable`. Returns True when it
-        compiled. (Compiling in a thread pool while tracing crashed XLA:CPU in the
-        persistent-cache write, JAX 0.10.2: compilations stay sequential.)"""
+        process, keeping the executable for :meth:`executable`.
+
+        Returns ``(compiled_now, out_specs)``: whether it compiled, and the kernel's output
+        pytree of ``jax.ShapeDtypeStruct`` (from the executable: no second trace).
+        Compilations stay sequential: compiling in a thread pool while tracing crashed
+        XLA:CPU in the persistent-cache write (JAX 0.10.2)."""
         key = self._shape_key(segment, specs)
         if key in self._executables:
-            return False
-        self._executables[key] = self.get(segment, caps).lower(*specs).compile()
-        return True
+            return False, self._out_specs[key]
+        executable = self.get(segment, caps).lower(*specs).compile()
+        self._executables[key] = executable
+        self._out_specs[key] = jax.tree_util.tree_map(lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype),
+                                                      executable.out_info)
+        return True, self._out_specs[key]
 
     def executable(self, segment: Segment, args) -> Callable | None:
         """The executable :meth:`compile_once` built for arguments shaped like ``args``, or
@@ -218,7 +233,11 @@ class KernelCache:
             named = dict(zip(segment.consts, consts))
             for k, top in enumerate(segment.ops):
                 shape = segment.shapes[k] if segment.shapes else caps
-                env[top.op.target], own = apply_op(top, env, named, shape)
+                (value, ok, ovf), own = apply_op(top, env, named, shape)
+                if segment.defaults and segment.defaults[k]:    # on_error="default"
+                    value = jax.tree_util.tree_map(lambda v: jnp.where(ok, v, jnp.zeros_like(v)), value)
+                    ok = jnp.asarray(True)
+                env[top.op.target] = (value, ok, ovf)
                 count = count + own.astype(jnp.int32)
             return tuple(env[name] for name in segment.live_out), count
 
@@ -259,19 +278,29 @@ class CompiledProgram:
       kernels: the kernel cache (default: process-wide).
       max_side: bound on every inferred grid side (default
         :data:`compiler.capacity.GROWTH` × ``max(caps.grid)``).
+      outputs: variables whose triples :meth:`run` returns (default: the program's
+        output; a batt passes every candidate and score variable).
+      on_error: ``"poison"`` (an op that fails, or reads a not-ok value, is not ok) or
+        ``"default"`` (such an op gets the empty value of its result type and is ok, for
+        types that have one: :func:`jaxdsl.types.empty_value`; others stay not ok).
 
     Attributes:
       grid_shapes: the :class:`~compiler.capacity.GridShapes` the program is lowered with.
     """
 
     def __init__(self, typed: TypedProgram, caps: Capacity, segment_size: int | None = 1,
-                 kernels: KernelCache | None = None, max_side: int | None = None):
+                 kernels: KernelCache | None = None, max_side: int | None = None,
+                 outputs: tuple[str, ...] | None = None, on_error: str = "poison"):
+        if on_error not in ("poison", "default"):
+            raise ValueError(f"on_error must be 'poison' or 'default', got {on_error!r}")
         self.typed = typed
         self.caps = caps
         self.segment_size = segment_size
+        self.on_error = on_error
+        self.outputs = tuple(dict.fromkeys(outputs or (typed.program.output,)))
         self.kernels = DEFAULT_KERNELS if kernels is None else kernels
         self.grid_shapes = infer_grid_caps(typed, caps, max_side)
-        self.segments = split_segments(typed, segment_size, caps, self.grid_shapes)
+        self.segments = split_segments(typed, segment_size, caps, self.grid_shapes, self.outputs, on_error)
         last_use: dict[str, int] = {}
         for s, seg in enumerate(self.segments):
             for name in seg.live_in:
@@ -322,44 +351,62 @@ class CompiledProgram:
         Returns:
           an :class:`Outcome` of batched device arrays.
         """
+        values, count = self.run(*inputs)
+        return Outcome(*values[self.typed.program.output], count)
+
+    def run(self, *inputs: Any, input_ok: dict | None = None) -> tuple[dict, jax.Array]:
+        """Run on batched inputs and return every output.
+
+        Args:
+          inputs: one pytree per parameter, leading axis = batch; None for a parameter no
+            op reads (e.g. a batt's ``S``).
+          input_ok: parameter name → ``bool[B]`` (default all True): e.g. a batt's ``C`` is
+            not ok where the expected output is unknown.
+
+        Returns ``(outputs, op_overflows)``: variable → ``(value, ok bool[B], overflow
+        bool[B])`` for every variable of ``outputs``, and ``int32[B]`` op results that
+        overflowed by themselves.
+        """
         program = self.typed.program
-        leaf = jax.tree_util.tree_leaves(inputs[0])[0]
+        leaf = jax.tree_util.tree_leaves([x for x in inputs if x is not None])[0]
         sharding = leaf.sharding if isinstance(leaf, jax.Array) else None
         # Built on the host: a jnp constructor would compile a kernel outside the cache's view.
         true = jax.device_put(np.ones((leaf.shape[0],), np.bool_), sharding)
         false = jax.device_put(np.zeros((leaf.shape[0],), np.bool_), sharding)
         count = jax.device_put(np.zeros((leaf.shape[0],), np.int32), sharding)
-        env: dict[str, Triple] = {p: (x, true, false) for p, x in zip(program.params, inputs)}
-        out = program.output
+        input_ok = {k: jax.device_put(np.asarray(v, np.bool_), sharding) for k, v in (input_ok or {}).items()}
+        env: dict[str, Triple] = {p: (x, input_ok.get(p, true), false)
+                                  for p, x in zip(program.params, inputs) if x is not None}
+        keep = set(self.outputs)
         for s, seg in enumerate(self.segments):
             args = (count, self._consts[s], *(env[n] for n in seg.live_in))
             kernel = self.kernels.executable(seg, args) or self.kernels.get(seg, self.caps)
             results, count = kernel(*args)
             env.update(zip(seg.live_out, results))
             for name in self._free_after[s]:
-                if name != out:
+                if name not in keep:
                     env.pop(name, None)
-        return Outcome(*env[out], count)
+        return {name: env[name] for name in self.outputs}, count
 
     def lower_all(self, *input_specs: Any) -> int:
         """Trace and compile every kernel ahead of time for inputs shaped like ``input_specs``
         (``jax.ShapeDtypeStruct`` pytrees, batched). Kernels already compiled for these
         shapes in this process are skipped; the run calls the executables built here
-        directly. Returns the number of kernels compiled."""
+        directly. A None spec stands for a parameter no op reads. Returns the number of
+        kernels compiled."""
         program = self.typed.program
-        leaf = jax.tree_util.tree_leaves(input_specs[0])[0]
+        leaf = jax.tree_util.tree_leaves([x for x in input_specs if x is not None])[0]
         sharding = getattr(leaf, "sharding", None)
         flag = jax.ShapeDtypeStruct((leaf.shape[0],), jnp.bool_, sharding=sharding)
         counter = jax.ShapeDtypeStruct((leaf.shape[0],), jnp.int32, sharding=sharding)
-        env = {p: (x, flag, flag) for p, x in zip(program.params, input_specs)}
+        env = {p: (x, flag, flag) for p, x in zip(program.params, input_specs) if x is not None}
         compiled = 0
         for seg, consts in zip(self.segments, self._consts):
-            kernel = self.kernels.get(seg, self.caps)
             args = tuple(env[n] for n in seg.live_in)
-            compiled += self.kernels.compile_once(seg, self.caps, counter, consts, *args)
-            outs, _ = jax.eval_shape(kernel, counter, consts, *args)
+            now, (outs, _) = self.kernels.compile_once(seg, self.caps, counter, consts, *args)
+            compiled += now
             if sharding is not None:
-                # eval_shape drops shardings; at run time every batched output is sharded like
+                # out_specs carry no shardings; at run time every batched output is sharded like
                 # the input, and later kernels must be compiled for that (else evaluate misses
                 # the persistent cache on every kernel after a program's first).
                 outs = jax.tree_util.tree_map(

@@ -34,6 +34,10 @@ flags.DEFINE_string("config", None, "JSON config (keys grid, batch_size, segment
 flags.DEFINE_integer("batch_size", None, "Largest micro-batch (must match evaluate's).", lower_bound=1)
 flags.DEFINE_integer("segment_size", None, "Ops per kernel: 1 = per op, 0 = whole program (must match "
                      "evaluate's).", lower_bound=0)
+flags.DEFINE_multi_string("batt", None, "Batt file (repeatable): compile the batt's kernels instead of "
+                          "--programs (for python -m jaxdsl.evaluate --batt with the same flags).")
+flags.DEFINE_enum("on_error", "poison", ["poison", "default"], "Batts: the error policy evaluate will use "
+                  "(kernels differ between the two).")
 flags.DEFINE_string("cache_dir", None, "Persistent compilation cache directory (default: "
                     "$JAXDSL_CACHE_DIR or ~/.cache/jaxdsl/xla).")
 
@@ -59,10 +63,17 @@ def main(argv):
         tasks = select_tasks(load_tasks(None if FLAGS.challenges else FLAGS.data, FLAGS.challenges),
                              FLAGS.tasks or None)
         n = len(samples(tasks))
-        programs = runner.load_programs(FLAGS.programs or runner.shipped_program_files())
         cache_dir = enable_persistent_cache(FLAGS.cache_dir)
         monitor = CacheMonitor()
-        compiled = runner.compile_programs(programs, config)
+        if FLAGS.batt:
+            from compiler.batt import parse_batt_file
+            from jaxdsl import batt_runner
+
+            compiled = [batt_runner.compile_batt(parse_batt_file(path), config, FLAGS.on_error)
+                        for path in FLAGS.batt]
+        else:
+            programs = runner.load_programs(FLAGS.programs or runner.shipped_program_files())
+            compiled = runner.compile_programs(programs, config)
         count, _ = runner.micro_batches(n, config.batch_size, FLAGS.devices)
         batch, _, spec = runner.batch_layout(config, FLAGS.devices, n)
     except (ProgramError, ConfigError, DataError, runner.DeviceError) as exc:
@@ -71,9 +82,9 @@ def main(argv):
     H, W = config.capacity.grid
     t0 = time.perf_counter()
     for cp in compiled:
-        cp.lower_all(spec)
+        cp.lower_all(*((None, spec, spec) if FLAGS.batt else (spec,)))
     elapsed = time.perf_counter() - t0
-    print(f"compiled {len(compiled)} programs into {len(compiled[0].kernels) if compiled else 0} distinct "
+    print(f"compiled {len(compiled)} {'batts' if FLAGS.batt else 'programs'} into {len(compiled[0].kernels) if compiled else 0} distinct "
           f"kernels in {elapsed:.2f} s (batch {batch}: {count} micro-batch(es) for {n} samples, "
           f"input grid {H}×{W}, segment size "
           f"{config.segment_size or 'whole program'}, {FLAGS.devices} device(s))")

@@ -47,6 +47,13 @@ flags.DEFINE_bool("fallback", True, "JAX backend: re-run every (program, sample)
                   "overflowed a capacity through the reference executor, so results are exact; "
                   "--nofallback leaves them marked overflow.")
 flags.DEFINE_bool("progress", True, "Show a progress bar.")
+flags.DEFINE_multi_string("batt", None, "Batt file (repeatable; see README and python -m jaxdsl.card): run "
+                          "the batt instead of --programs. Each o.append entry becomes a candidate, each "
+                          "s.append a score; results.json gains both, submission.json ranks candidates by "
+                          "their differ scores.")
+flags.DEFINE_enum("on_error", "poison", ["poison", "default"], "Batts: 'poison' makes every op that "
+                  "depends on a failed op not ok; 'default' gives a failed op the empty value of its "
+                  "result type (as tokpidjin's safe wrappers do) and counts it ok.")
 
 
 def main(argv):
@@ -72,10 +79,12 @@ def main(argv):
         tasks = select_tasks(load_tasks(None if FLAGS.challenges else FLAGS.data, FLAGS.challenges,
                                         FLAGS.solutions), FLAGS.tasks or None)
         batch = samples(tasks)
-        files = FLAGS.programs or runner.shipped_program_files()
-        programs = runner.load_programs(files)
         data_name = FLAGS.challenges or FLAGS.data
         progress = tqdm if FLAGS.progress else None
+        if FLAGS.batt:
+            return _evaluate_batts(config, batch, data_name, progress)
+        files = FLAGS.programs or runner.shipped_program_files()
+        programs = runner.load_programs(files)
         if FLAGS.backend == "reference":
             result = runner.run_reference(programs, batch, progress)
         else:
@@ -93,6 +102,38 @@ def main(argv):
     if result.micro_batches:
         print(f"micro-batches: {result.micro_batches} × {result.batch} samples "
               f"({len(batch)} samples, --batch_size {config.batch_size}; compile with the same data flags)")
+    return 0
+
+
+def _evaluate_batts(config, batch, data_name, progress) -> int:
+    """``--batt``: run the batts on the samples and write the results (both backends)."""
+    from compiler.batt import parse_batt_file
+    from compiler.errors import ProgramError
+    from jaxdsl import batt_runner, report, runner
+    from jaxdsl.cache import CacheMonitor, enable_persistent_cache
+
+    try:
+        batts = [parse_batt_file(path) for path in FLAGS.batt]
+        if FLAGS.backend == "reference":
+            result = batt_runner.run_batts_reference(batts, batch, FLAGS.on_error, progress)
+        else:
+            cache_dir = enable_persistent_cache(FLAGS.cache_dir)
+            monitor = CacheMonitor()
+            result = batt_runner.run_batts_jax(batts, batch, config, FLAGS.devices, FLAGS.on_error, progress,
+                                               FLAGS.fallback)
+            result.cache_state = f"{monitor.state()}: {monitor.hits} hits, {monitor.misses} misses in {cache_dir}"
+    except (ProgramError, runner.DeviceError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    extra, tables = batt_runner.batt_tables(result)
+    extra["batts"] = [{"file": b.file, "ops": len(b.ops), "candidates": len(b.candidates),
+                       "scores": len(b.scores), "on_error": FLAGS.on_error} for b in batts]
+    summary = report.write_all(result, FLAGS.out, data_name, extra, tables)
+    print(report.format_summary(summary, FLAGS.out))
+    print("\ndiffer              right  wrong  mean right  mean wrong    AUC")
+    for row in extra["per_differ"]:
+        print(f"{row['differ'][:18]:18} {row['n_right']:6} {row['n_wrong']:6} {row['mean_right'] or 0:11} "
+              f"{row['mean_wrong'] or 0:11} {row['auc'] if row['auc'] is not None else '-':>6}")
     return 0
 
 

@@ -2,10 +2,15 @@
 
 * ``results.json`` — per task, program and sample: ``ok``, ``overflow``, ``match``
   (``match`` is null where the expected output is unknown). It depends only on the
-  programs and data, so the JAX and reference backends give identical files.
+  programs and data, so the JAX and reference backends give identical files. For a batt
+  run the "programs" are the batt's candidates (listed under ``candidates``) and every
+  task also has ``scores``: per ``s.append`` entry (``site/differ``) and sample, the
+  ``[score, detail]`` pair or null.
 * ``submission.json`` — Kaggle format: for every task, one ``{"attempt_1", "attempt_2"}``
   per test input, chosen among the programs that match every demo pair of the task
-  (in program order, distinct outputs first); ``[[0]]`` when there is no candidate.
+  (ranked by :attr:`~jaxdsl.runner.ProgramRun.rank` summed over the demo pairs where runs
+  have one — a batt candidate's differ scores — then in program order; distinct outputs
+  first); ``[[0]]`` when there is no candidate.
 * ``summary.json`` — backend, timings, throughput, cache state, per-program counts and
   the solved tasks.
 """
@@ -50,12 +55,18 @@ def results_json(result: RunResult, data_name: str) -> dict:
                 "overflow": [bool(run.overflow[k]) for k in rows],
                 "match": [bool(run.match[k]) if kn else None for k, kn in zip(rows, known)],
             }
+        if result.scores:
+            entry["scores"] = {sr.name: [[int(v) for v in sr.value[k]] if sr.valid[k] else None for k in rows]
+                               for sr in result.scores}
         tasks[task_id] = entry
-    return {
+    doc = {
         "data": data_name,
         "programs": [{"name": p.name, "file": p.file, "line": p.line} for p in result.programs],
         "tasks": tasks,
     }
+    if result.scores:
+        doc["candidates"] = [run.name for run in result.runs]
+    return doc
 
 
 def submission_json(result: RunResult) -> tuple[dict, list[str]]:
@@ -69,6 +80,8 @@ def submission_json(result: RunResult) -> tuple[dict, list[str]]:
         tests = [k for k in rows if result.samples[k].kind == "test"]
         candidates = [run for run in result.runs
                       if demos and all(run.match[k] and not run.overflow[k] for k in demos)]
+        if any(run.rank is not None for run in candidates):   # stable: ties keep run order
+            candidates.sort(key=lambda run: -float(sum(run.rank[k] for k in demos)) if run.rank is not None else 0.0)
         attempts_all, all_right, known = [], True, True
         for k in tests:
             outputs = []
@@ -100,7 +113,7 @@ def summary_json(result: RunResult, data_name: str, solved: list[str], extra: di
         "devices": result.devices,
         "tasks": len(task_rows(result)),
         "samples": n,
-        "programs": len(result.programs),
+        "programs": len(result.runs),
         "compile_s": round(result.compile_s, 3),
         "run_s": round(result.run_s, 3),
         "pairs_per_s": round(result.pairs_per_s, 1),

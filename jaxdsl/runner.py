@@ -72,6 +72,8 @@ class ProgramRun:
       jax_overflow: bool[N] the JAX result overflowed (before any fallback); None for
         the reference backend.
       op_overflows: op results (over all samples) that overflowed by themselves.
+      rank: float[N] or None: orders the candidates of a task in submission.json (higher
+        first, summed over the task's demo pairs; batt candidates: their differ scores).
     """
 
     name: str
@@ -81,6 +83,7 @@ class ProgramRun:
     outputs: dict[int, object] = field(default_factory=dict)
     jax_overflow: np.ndarray | None = None
     op_overflows: int = 0
+    rank: np.ndarray | None = None
 
 
 @dataclass
@@ -95,6 +98,8 @@ class RunResult:
       kernels: distinct kernels compiled.
       fallback_s: wall seconds spent re-running overflowed pairs through the reference.
       micro_batches / batch: how the JAX backend split the samples (count, padded size).
+      scores: batt runs: one :class:`jaxdsl.batt_runner.ScoreRun` per ``s.append`` entry.
+      batt_ops: batt runs: ops in all batts.
     """
 
     programs: list[Program]
@@ -109,11 +114,13 @@ class RunResult:
     fallback_s: float = 0.0
     micro_batches: int = 0
     batch: int = 0
+    scores: list = field(default_factory=list)
+    batt_ops: int = 0
 
     @property
     def pairs_per_s(self) -> float:
         """(program, sample) pairs evaluated per second of run time."""
-        return len(self.programs) * len(self.samples) / self.run_s if self.run_s else float("nan")
+        return len(self.runs) * len(self.samples) / self.run_s if self.run_s else float("nan")
 
 
 def compile_programs(programs: Sequence[Program], config: Config,

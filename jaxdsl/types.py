@@ -186,3 +186,34 @@ def from_python(dsl_type: str, value: Any, capacity: _v.Capacity):
     ``TypeError`` when ``value`` is not of ``dsl_type``, ``KeyError`` for an unknown type.
     """
     return TYPES[dsl_type].from_py(value, capacity)
+
+
+def empty_value(dsl_type) -> tuple[bool, Any]:
+    """The empty value of a DSL type: what a failed op gives under a batt's
+    ``on_error="default"`` (:mod:`compiler.batt`). In JAX it is the all-zero value of the
+    type's padded class (length 0, grid 0×0, integer 0, False).
+
+    Args:
+      dsl_type: a DSL type name (``"Grid"``, ``"Objects"``, ...) or a non-string type such
+        as a :class:`compiler.functions.FnType`.
+
+    Returns:
+      ``(has_empty, value)``: frozenset types (Indices, Object, IntegerSet, Objects,
+      IndicesSet) → ``(True, frozenset())``; tuple types and Grid → ``(True, ())``; Integer
+      → ``(True, 0)``; Boolean → ``(True, False)``; every other type (IntegerTuple, Cell,
+      function types, Samples, unknown) → ``(False, None)``. Never raises.
+    """
+    if dsl_type == INTEGER:
+        return True, 0
+    if dsl_type == BOOLEAN:
+        return True, False
+    if dsl_type == GRID:
+        return True, ()
+    info = TYPES.get(dsl_type) if isinstance(dsl_type, str) else None
+    if info is None:
+        return False, None
+    if info.kind == "frozenset":
+        return True, frozenset()
+    if info.kind == "tuple":
+        return True, ()
+    return False, None

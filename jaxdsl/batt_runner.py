@@ -1,0 +1,324 @@
+"""Running batts over the mega-batch, with the JAX or the reference backend (issue: batts).
+
+A batt (:mod:`compiler.batt`) is one long program ``batt(S, I, C)`` whose ``o.append``
+entries are candidate outputs and whose ``s.append`` entries are differ scores. Both
+backends run every batt on every sample of the data:
+
+* ``I`` is the sample's input, ``C`` its expected output (not ok where it is unknown:
+  test pairs without solutions), ``S`` the task's demo pairs (reference backend only: the
+  JAX backend has no representation of ``S`` yet and rejects a batt whose ops read it).
+* Each candidate becomes one :class:`jaxdsl.runner.ProgramRun` (``ok``, ``overflow``,
+  ``match`` per sample, outputs of the test samples), named by its solver id, so
+  results.json, submission.json, the summary and report.html treat candidates like
+  programs. Each run's ``rank`` is the sum of the differ scores at its solver's site:
+  submission.json ranks the candidates of a task by their ranks on the task's demo pairs.
+* Each score becomes one :class:`ScoreRun` (``ok`` and the ``(score, detail)`` value per
+  sample).
+
+The JAX backend compiles each batt once (per-op kernels shared with every program) with
+every candidate and score variable as an output; a (batt, sample) pair where any entry
+overflowed is re-run by :func:`compiler.batt.run_batt_reference` (the exact fallback).
+Unlike tokpidjin's two calls per sample (``C = None`` then ``C = O``), each sample runs
+once with ``C`` known where it is: candidates do not read ``C``, and a differ's value is
+the one of the second call.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import jax
+import numpy as np
+
+from compiler.batt import Batt, batt_types, demos_as_S, run_batt_reference
+from compiler.errors import TypeInferenceError
+from compiler.infer import infer
+from compiler.lower import CompiledProgram
+from jaxdsl.config import Config
+from jaxdsl.data import Sample
+from jaxdsl.runner import (ProgramRun, RunResult, batch_layout, grids_equal, micro_batches,
+                           stack_grids)
+from jaxdsl.types import GRID, INTEGER_TUPLE, SAMPLES
+from jaxdsl.values import grid_from_numpy
+
+
+@dataclass
+class ScoreRun:
+    """Per-sample values of one ``s.append`` entry.
+
+    Attributes:
+      name: ``"<site>/<differ>"`` (``site`` is a solver id or ``'None'``, the raw input).
+      site / differ: as in the entry.
+      ok: bool[N] the value was produced. value: int64[N, 2] ``(score, detail)`` where ok
+        and the value is a pair of ints, else 0 (see ``valid``).
+      valid: bool[N] ok and the value is a pair of ints (what tokpidjin scores).
+      jax_overflow: bool[N] the JAX value overflowed (its sample's batt run was re-run by
+        the reference), or None.
+    """
+
+    name: str
+    site: str
+    differ: str
+    ok: np.ndarray
+    value: np.ndarray
+    valid: np.ndarray
+    jax_overflow: np.ndarray | None = None
+
+
+def candidate_names(batts: Sequence[Batt]) -> list[list[str]]:
+    """A unique run name per candidate: its solver id, or ``solver@tN`` (and a ``batt
+    index:`` prefix with several batts) where ids repeat."""
+    flat = [c.solver for b in batts for c in b.candidates]
+    names = []
+    for k, b in enumerate(batts):
+        prefix = f"{k}:" if len(batts) > 1 else ""
+        names.append([prefix + (c.solver if flat.count(c.solver) == 1 else f"{c.solver}@{c.step}")
+                      for c in b.candidates])
+    return names
+
+
+def compile_batt(batt: Batt, config: Config, on_error: str = "poison") -> CompiledProgram:
+    """Type a batt for JAX (``S: Samples, I: Grid, C: Grid``) and lower it with every
+    candidate and score variable as an output.
+
+    Raises:
+      ProgramError (TypeInferenceError / UnsupportedError): an op cannot be typed (e.g. it
+        reads ``S``), a candidate is not a Grid or a score not an IntegerTuple
+        (``file:line``).
+    """
+    typed = infer(batt.program, input_types=(SAMPLES, GRID, GRID))
+    for c in batt.candidates:
+        if typed.var_types[c.var] != GRID:
+            raise TypeInferenceError(batt.file, c.line, f"candidate {c.var} of solver {c.solver!r} is a "
+                                     f"{typed.var_types[c.var]}, not a Grid")
+    for s in batt.scores:
+        if typed.var_types[s.var] != INTEGER_TUPLE:
+            raise TypeInferenceError(batt.file, s.line, f"score {s.var} of {s.differ!r} is a "
+                                     f"{typed.var_types[s.var]}, not an IntegerTuple (score, detail)")
+    outputs = tuple(c.var for c in batt.candidates) + tuple(s.var for s in batt.scores)
+    return CompiledProgram(typed, config.capacity, config.segment_size, outputs=outputs, on_error=on_error)
+
+
+def _score_pair(value) -> tuple[bool, tuple[int, int]]:
+    ok = (isinstance(value, tuple) and len(value) == 2
+          and all(isinstance(v, int) and not isinstance(v, bool) for v in value))
+    return ok, (value if ok else (0, 0))
+
+
+class _Collector:
+    """Per-sample arrays of one batt's entries, filled by either backend."""
+
+    def __init__(self, batt: Batt, names: list[str], samples: Sequence[Sample]):
+        n, nc, ns = len(samples), len(batt.candidates), len(batt.scores)
+        self.batt, self.names, self.samples = batt, names, samples
+        self.c_ok, self.c_ovf, self.c_match = (np.zeros((nc, n), bool) for _ in range(3))
+        self.c_out: list[dict[int, object]] = [{} for _ in range(nc)]
+        self.s_ok, self.s_ovf, self.s_valid = (np.zeros((ns, n), bool) for _ in range(3))
+        self.s_val = np.zeros((ns, n, 2), np.int64)
+        self.c_jax = self.s_jax = None    # the JAX backend's overflow flags, before fallback
+
+    def put_reference(self, k: int, result) -> None:
+        """Store one reference :class:`~compiler.batt.BattRefResult` for sample ``k``."""
+        sample = self.samples[k]
+        for j, (ok, value) in enumerate(result.candidates):
+            self.c_ok[j, k], self.c_ovf[j, k] = ok, False
+            self.c_match[j, k] = ok and sample.output is not None and value == sample.output
+            if ok and sample.kind == "test":
+                self.c_out[j][k] = value
+            else:
+                self.c_out[j].pop(k, None)
+        for j, (ok, value) in enumerate(result.scores):
+            valid, pair = _score_pair(value) if ok else (False, (0, 0))
+            self.s_ok[j, k], self.s_ovf[j, k], self.s_valid[j, k] = ok, False, valid
+            self.s_val[j, k] = pair
+
+    def runs(self) -> tuple[list[ProgramRun], list[ScoreRun]]:
+        """The candidates as :class:`ProgramRun` (with ranks) and the scores as :class:`ScoreRun`."""
+        scores = []
+        for j, s in enumerate(self.batt.scores):
+            scores.append(ScoreRun(f"{s.site}/{s.differ}", s.site, s.differ, self.s_ok[j], self.s_val[j],
+                                   self.s_valid[j], None if self.s_jax is None else self.s_jax[j]))
+        runs = []
+        for j, c in enumerate(self.batt.candidates):
+            rank = np.zeros(len(self.samples))
+            for sr in scores:
+                if sr.site == c.solver:
+                    rank += np.where(sr.valid, np.clip(sr.value[:, 0], 0, 1000), 0)
+            run = ProgramRun(self.names[j], self.c_ok[j], self.c_ovf[j], self.c_match[j], self.c_out[j],
+                             None if self.c_jax is None else self.c_jax[j])
+            run.rank = rank
+            runs.append(run)
+        return runs, scores
+
+
+def _reference_one(batt: Batt, sample: Sample, on_error: str, types):
+    return run_batt_reference(batt, demos_as_S(sample.demos), sample.input, sample.output, on_error, types)
+
+
+def run_batts_reference(batts: Sequence[Batt], samples: Sequence[Sample], on_error: str = "poison",
+                        progress: Callable | None = None) -> RunResult:
+    """Run every batt on every sample with the reference executor.
+
+    Returns a :class:`RunResult` whose ``runs`` are the candidates and ``scores`` the
+    :class:`ScoreRun` of every batt, in order.
+    """
+    names = candidate_names(batts)
+    bar = progress(total=len(batts) * len(samples), desc="reference", unit="pair") if progress else None
+    runs, scores = [], []
+    t0 = time.perf_counter()
+    for batt, nm in zip(batts, names):
+        types = batt_types(batt) if on_error == "default" else None
+        col = _Collector(batt, nm, samples)
+        for k, sample in enumerate(samples):
+            col.put_reference(k, _reference_one(batt, sample, on_error, types))
+            if bar:
+                bar.update(1)
+        r, s = col.runs()
+        runs += r
+        scores += s
+    if bar:
+        bar.close()
+    result = RunResult([], list(samples), runs, "reference", 1, 0.0, time.perf_counter() - t0)
+    result.scores = scores
+    result.batt_ops = sum(len(b.ops) for b in batts)
+    return result
+
+
+def lower_batts(compiled: Sequence[CompiledProgram], config: Config, devices: int, n: int) -> int:
+    """Compile every kernel of the compiled batts for ``n`` samples; returns kernels compiled."""
+    _, _, spec = batch_layout(config, devices, n)
+    return sum(cp.lower_all(None, spec, spec) for cp in compiled)
+
+
+def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Config, devices: int = 1,
+                  on_error: str = "poison", progress: Callable | None = None,
+                  fallback: bool = True) -> RunResult:
+    """Run every batt on every sample with the JAX backend (one vmapped run per micro-batch).
+
+    Raises:
+      ProgramError: a batt cannot be compiled for JAX (see :func:`compile_batt`).
+      DeviceError: too few devices.
+    """
+    caps = config.capacity
+    names = candidate_names(batts)
+    compiled = [compile_batt(b, config, on_error) for b in batts]
+    n = len(samples)
+    n_batches, _ = micro_batches(n, config.batch_size, devices)
+    batch, sharding, _ = batch_layout(config, devices, n)
+    inputs, _ = stack_grids([s.input for s in samples], caps.grid, n_batches * batch)
+    expected, has_expected = stack_grids([s.output for s in samples], caps.grid, n_batches * batch)
+    test_rows = [k for k, s in enumerate(samples) if s.kind == "test"]
+    bar = progress(total=len(batts) * (n_batches + 1), desc="jaxdsl", unit="step") if progress else None
+    t0 = time.perf_counter()
+    kernels = 0
+    for cp in compiled:
+        kernels += lower_batts([cp], config, devices, n)
+        if bar:
+            bar.update(1)
+    compile_s = time.perf_counter() - t0
+
+    cols = [_Collector(b, nm, samples) for b, nm in zip(batts, names)]
+    any_ovf = [np.zeros(n, bool) for _ in batts]
+    op_ovf = 0
+    t0 = time.perf_counter()
+    for bi in range(n_batches):
+        rows = slice(bi * batch, (bi + 1) * batch)
+        real = max(0, min(batch, n - rows.start))
+        take = lambda tree: jax.tree_util.tree_map(lambda a: a[rows], tree)  # noqa: E731
+        x = jax.device_put(take(inputs), sharding)
+        c = jax.device_put(take(expected), sharding)
+        exp_rows = take(expected)
+        for cp, col, ovf_any, batt in zip(compiled, cols, any_ovf, batts):
+            outs, count = jax.device_get(cp.run(None, x, c, input_ok={"C": has_expected[rows]}))
+            op_ovf += int(np.sum(count[:real]))
+            ks = np.arange(rows.start, rows.start + real)
+            for j, cand in enumerate(batt.candidates):
+                value, ok, ovf = outs[cand.var]
+                ok, ovf = ok[:real], ovf[:real]
+                col.c_ok[j, ks], col.c_ovf[j, ks] = ok & ~ovf, ovf
+                same = grids_equal(value, exp_rows)[:real]
+                col.c_match[j, ks] = same & ok & ~ovf & has_expected[rows][:real]
+                ovf_any[ks] |= ovf
+                for k in test_rows:
+                    if rows.start <= k < rows.start + real and ok[k - rows.start] and not ovf[k - rows.start]:
+                        i = k - rows.start
+                        col.c_out[j][k] = grid_from_numpy(value.cells[i], value.h[i], value.w[i])
+            for j, sc in enumerate(batt.scores):
+                value, ok, ovf = outs[sc.var]
+                ok, ovf = ok[:real], ovf[:real]
+                col.s_ok[j, ks], col.s_ovf[j, ks] = ok & ~ovf, ovf
+                col.s_valid[j, ks] = ok & ~ovf
+                col.s_val[j, ks] = np.where((ok & ~ovf)[:, None], np.asarray(value)[:real], 0)
+                ovf_any[ks] |= ovf
+            if bar:
+                bar.update(1)
+    run_s = time.perf_counter() - t0
+    if bar:
+        bar.close()
+    for col in cols:
+        col.c_jax, col.s_jax = col.c_ovf.copy(), col.s_ovf.copy()
+    fallback_s = 0.0
+    if fallback:
+        t0 = time.perf_counter()
+        for batt, col, ovf_any in zip(batts, cols, any_ovf):
+            types = batt_types(batt) if on_error == "default" else None
+            for k in np.flatnonzero(ovf_any):
+                col.put_reference(int(k), _reference_one(batt, samples[k], on_error, types))
+        fallback_s = time.perf_counter() - t0
+    runs, scores = [], []
+    for col in cols:
+        r, s = col.runs()
+        runs += r
+        scores += s
+    result = RunResult([], list(samples), runs, "jax", devices, compile_s, run_s, kernels=kernels,
+                       fallback_s=fallback_s, micro_batches=n_batches, batch=batch)
+    result.scores = scores
+    result.batt_ops = sum(len(b.ops) for b in batts)
+    for r in runs:
+        r.op_overflows = 0
+    if runs:
+        runs[0].op_overflows = op_ovf
+    return result
+
+
+def batt_tables(result: RunResult) -> tuple[dict, dict]:
+    """Per-solver and per-differ statistics of a batt run: ``(summary extra, html tables)``.
+
+    Per solver (candidate): samples it matched exactly and tokpidjin's o_score (1000 per
+    matched sample). Per differ (over solver sites, samples with a known expected output
+    and an ok candidate): the mean score of right and of wrong candidates and the AUC of
+    the score as a right-vs-wrong classifier (1 = always higher for right candidates, 0.5
+    = no better than chance; ties count half), from ``n_right`` / ``n_wrong`` entries.
+    """
+    per_solver = [{"solver": r.name, "matched": int(np.sum(r.match)), "o_score": 1000 * int(np.sum(r.match)),
+                   "ok": int(np.sum(r.ok))} for r in result.runs]
+    by_name = {r.name.split("@")[0].split(":")[-1]: r for r in result.runs}
+    known = np.array([s.output is not None for s in result.samples])
+    collected: dict[str, tuple[list, list]] = {}
+    for sr in getattr(result, "scores", []):
+        run = by_name.get(sr.site)
+        if run is None:
+            continue
+        right, wrong = collected.setdefault(sr.differ, ([], []))
+        use = sr.valid & known & run.ok
+        right += list(np.clip(sr.value[use & run.match, 0], 0, 1000))
+        wrong += list(np.clip(sr.value[use & ~run.match, 0], 0, 1000))
+    per_differ = []
+    for differ, (right, wrong) in sorted(collected.items()):
+        per_differ.append({"differ": differ, "n_right": len(right), "n_wrong": len(wrong),
+                           "mean_right": round(float(np.mean(right)), 1) if right else None,
+                           "mean_wrong": round(float(np.mean(wrong)), 1) if wrong else None,
+                           "auc": _auc(right, wrong)})
+    extra = {"batt_ops": getattr(result, "batt_ops", None), "per_solver": per_solver, "per_differ": per_differ}
+    return extra, {"per solver": per_solver, "per differ": per_differ}
+
+
+def _auc(right: list, wrong: list) -> float | None:
+    if not right or not wrong:
+        return None
+    r, w = np.asarray(right, float), np.sort(np.asarray(wrong, float))
+    below = np.searchsorted(w, r, side="left")
+    equal = np.searchsorted(w, r, side="right") - below
+    return round(float(np.sum(below + 0.5 * equal) / (len(r) * len(w))), 4)
