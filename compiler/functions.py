@@ -162,9 +162,26 @@ class FnType:
         return f"Callable[{self.fn.describe()}]"
 
 
+@dataclass(frozen=True)
+class BagType:
+    """The static type of a container of function values (``astuple(f, g)``,
+    ``initset(f)``, ``insert(f, bag)``, ``combine(bag, bag)``): its kind (``"tuple"`` or
+    ``"frozenset"``), its items' :class:`FnType` in order, and each item's origin
+    (:attr:`Closure.origin`). At run time it is the tuple of its items' captured-value
+    tuples."""
+
+    kind: str
+    items: tuple[FnType, ...]
+    origins: tuple = ()
+
+    def __str__(self) -> str:
+        name = "Tuple" if self.kind == "tuple" else "FrozenSet"
+        return f"{name}[{', '.join(map(str, self.items))}]"
+
+
 def is_function_type(t) -> bool:
-    """True for the type of a function value (:class:`FnType`)."""
-    return isinstance(t, FnType)
+    """True for the static type of a function value or of a container of them."""
+    return isinstance(t, (FnType, BagType))
 
 
 # ------------------------------------------------------------------ evaluation values
@@ -184,17 +201,37 @@ class Data:
 
 @dataclass(eq=False)
 class Closure:
-    """A function value during :func:`call`: a structure and its captured values."""
+    """A function value during :func:`call`: a structure and its captured values.
+    ``origin`` names the Python object it is in the reference (the variable that holds
+    it, or the primitive), when known: a frozenset of functions keeps one of each."""
 
     fn: Fn
     slots: tuple = field(default_factory=tuple)
+    origin: str | None = None
 
     @property
     def type(self) -> FnType:
         return FnType(self.fn, tuple(d.type for d in self.slots))
 
 
-Val = Union[Data, Closure]
+@dataclass(eq=False)
+class Bag:
+    """A container of function values during :func:`call` (:class:`BagType`)."""
+
+    kind: str
+    items: tuple[Closure, ...]
+
+    @property
+    def type(self) -> BagType:
+        return BagType(self.kind, tuple(c.type for c in self.items), tuple(c.origin for c in self.items))
+
+    @property
+    def slots(self) -> tuple:
+        """Every item's captured values, in order (for the flags)."""
+        return tuple(d for c in self.items for d in c.slots)
+
+
+Val = Union[Data, Closure, Bag]
 
 
 @dataclass(frozen=True)
@@ -495,7 +532,9 @@ def call_prim(name: str, args: list[Val], env: Env) -> Val:
         return _branch(args)
     if name in CONTAINER_HOF:
         return _container_hof(name, args, env)
-    if any(isinstance(a, Closure) for a in args):
+    if name in BAG_PRIMS and any(isinstance(a, (Closure, Bag)) for a in args):
+        return _bag_prim(name, args, env)
+    if any(isinstance(a, (Closure, Bag)) for a in args):
         raise FnTypeError(f"{name}({', '.join(map(_type_name, args))}): {name} does not take "
                           "function arguments in the JAX backend")
     arg_types = tuple(a.type for a in args)
@@ -515,15 +554,92 @@ def call_prim(name: str, args: list[Val], env: Env) -> Val:
     return out
 
 
+# ------------------------------------------------------------------ containers of functions
+
+BAG_PRIMS = ("astuple", "initset", "insert", "combine", "size", "first", "last", "rapply")
+"""Primitives that build, measure, take from or apply a container of function values."""
+
+
+def _same_item(a: Closure, b: Closure) -> bool:
+    """Whether two items are the same Python object in the reference: the same primitive,
+    or the same variable's closure (closures built by different ops never are, even when
+    equal: a frozenset keeps both). A closure copied to another variable by ``first`` /
+    ``last`` of a tuple of functions counts as a new object here."""
+    if a.fn.kind == "prim" or b.fn.kind == "prim":
+        return a.fn == b.fn
+    return a.origin is not None and a.origin == b.origin
+
+
+def _add_items(kind: str, items: tuple, more: tuple) -> tuple:
+    out = list(items)
+    for c in more:
+        if kind == "tuple" or not any(_same_item(c, d) for d in out):
+            out.append(c)
+    return tuple(out)
+
+
+def _bag_prim(name: str, args: list[Val], env: Env) -> Val:
+    """arc-dsl's container primitives on function values (spec §4.2, §4.5 ``rapply``):
+    ``astuple(f, g)`` and ``initset(f)`` build a tuple / frozenset of functions,
+    ``insert(f, bag)`` and ``combine(bag, bag)`` extend it, ``size`` counts it,
+    ``first``/``last`` take an item of a tuple, ``rapply(bag, x)`` calls every item on
+    ``x`` and collects the results like the reference (a frozenset merges equal results).
+    The items are static; only their captured values travel."""
+    types = ", ".join(map(_type_name, args))
+    if name == "astuple" and all(isinstance(a, Closure) for a in args):
+        return Bag("tuple", tuple(args))
+    if name == "initset" and isinstance(args[0], Closure):
+        return Bag("frozenset", (args[0],))
+    if name == "insert" and isinstance(args[0], Closure) and isinstance(args[1], Bag) \
+            and args[1].kind == "frozenset":
+        return Bag("frozenset", _add_items("frozenset", args[1].items, (args[0],)))
+    if name == "combine" and all(isinstance(a, Bag) for a in args) and args[0].kind == args[1].kind:
+        return Bag(args[0].kind, _add_items(args[0].kind, args[0].items, args[1].items))
+    if name == "size" and isinstance(args[0], Bag):
+        triple = None if env.abstract else _finish(jnp.int32(len(args[0].items)), jnp.asarray(True),
+                                                   jnp.asarray(False), args)
+        return Data(T.INTEGER, None, triple)
+    if name in ("first", "last") and isinstance(args[0], Bag) and args[0].kind == "tuple":
+        if not args[0].items:
+            raise FnTypeError(f"{name} of an empty tuple of functions")
+        return args[0].items[0 if name == "first" else -1]
+    if name == "rapply" and isinstance(args[0], Bag) and isinstance(args[1], Data):
+        return _rapply(args[0], args[1], env)
+    raise FnTypeError(f"{name}({types}) is not supported by the JAX backend")
+
+
+def _rapply(bag: Bag, x: Data, env: Env) -> Val:
+    results = [call(c, [x], env) for c in bag.items]
+    if not results:
+        raise FnTypeError("rapply of an empty container of functions")
+    if any(not isinstance(r, Data) for r in results) or len({r.type for r in results}) != 1:
+        raise FnTypeError(f"rapply({bag.type}, {x.type}): the functions return "
+                          f"{', '.join(_type_name(r) for r in results)}; the JAX backend needs one data type")
+    etype = results[0].type
+    ctype = _result_container("rapply", bag.kind, results[0])
+    cap = None
+    if etype == T.GRID and results[0].cap is not None:
+        cap = (max(r.cap[0] for r in results), max(r.cap[1] for r in results))
+    out = Data(ctype, cap)
+    if env.abstract:
+        return out
+    values = [pad_grid(r.triple[0], cap) if cap is not None else r.triple[0] for r in results]
+    batch = jax.tree_util.tree_map(lambda *xs: jnp.stack(xs), *values)
+    keep = jnp.ones((len(values),), bool)
+    _, value, over = H.collect(bag.kind, etype, batch, keep, env.caps)
+    ok = functools.reduce(jnp.logical_and, [r.triple[1] for r in results])
+    over = functools.reduce(jnp.logical_or, [r.triple[2] for r in results], over)
+    out.triple = _finish(value, ok, over, [bag, x])
+    return out
+
+
 # ------------------------------------------------------------------ container primitives
 
 
 def _element(name: str, c: Val) -> tuple[str, Any]:
     """Element type and grid capacity of container argument ``c`` of ``name``."""
-    if isinstance(c, Closure):
-        if name == "rapply":
-            raise FnTypeError("rapply over a container of functions is not supported by the JAX backend")
-        raise FnTypeError(f"{name}: expected a container, got a function")
+    if isinstance(c, (Closure, Bag)):
+        raise FnTypeError(f"{name}: expected a container of data, got {_type_name(c)}")
     if not H.is_container(c.type):
         raise FnTypeError(f"{name}: {c.type} is not a container the JAX backend can map over")
     return T.element_type(c.type), (c.cap if c.type == T.TUPLE_GRID else None)
@@ -553,17 +669,19 @@ def _result_container(name: str, kind: str, r: Data) -> str:
 
 
 def _container_hof(name: str, args: list[Val], env: Env) -> Val:
+    if name == "rapply":
+        if isinstance(args[0], Bag):
+            return _bag_prim(name, args, env)
+        raise FnTypeError(f"rapply: the first argument must be a container of functions, got {_type_name(args[0])}")
     if name in ("mapply", "mfilter", "mpapply"):
         inner = {"mapply": "apply", "mfilter": "sfilter", "mpapply": "papply"}[name]
         return call_prim("merge", [_container_hof(inner, args, env)], env)
-    if name in ("apply", "papply", "prapply", "rapply"):
+    if name in ("apply", "papply", "prapply"):
         f = _want_function(name, args[0], "the first argument")
         containers = args[1:]
     else:
         f = _want_function(name, args[1], "the second argument")
         containers = args[:1]
-    if name == "rapply":
-        _element(name, args[0])
     etypes = [_element(name, c) for c in containers]
     if name in ("papply", "prapply"):
         return _pairwise(name, f, containers, etypes, env)
@@ -669,13 +787,23 @@ def value_of(ref, var_type, var_cap, triple, env: Env) -> Val:
         return prim_value(ref.name)
     if isinstance(ref, Const):
         return const_data(ref.name, env)
+    if isinstance(var_type, BagType):
+        items = []
+        for k, item in enumerate(var_type.items):
+            item_cap = var_cap[k] if var_cap is not None else None
+            item_triple = None if triple is None else ((triple[0][k]), None, None)
+            closure = value_of(ref, item, item_cap, item_triple, env)
+            closure.origin = var_type.origins[k] if var_type.origins else None
+            items.append(closure)
+        return Bag(var_type.kind, tuple(items))
     if is_function_type(var_type):
         caps = var_cap if var_cap is not None else (None,) * len(var_type.slots)
+        origin = ref.name if isinstance(ref, Var) else None
         if triple is None:
-            return Closure(var_type.fn, tuple(Data(t, c) for t, c in zip(var_type.slots, caps)))
+            return Closure(var_type.fn, tuple(Data(t, c) for t, c in zip(var_type.slots, caps)), origin)
         slot_triples = triple[0]
         return Closure(var_type.fn, tuple(Data(t, c, st) for t, c, st in
-                                          zip(var_type.slots, caps, slot_triples)))
+                                          zip(var_type.slots, caps, slot_triples)), origin)
     return Data(var_type, var_cap, triple)
 
 
@@ -700,6 +828,8 @@ def result_triple(v: Val):
     if isinstance(v, Data):
         return v.triple
     ok, over = _flags([v])
+    if isinstance(v, Bag):
+        return tuple(tuple(d.triple for d in c.slots) for c in v.items), ok, over
     return tuple(d.triple for d in v.slots), ok, over
 
 
@@ -707,6 +837,8 @@ def result_caps(v: Val):
     """The capacity the capacity pass records for an op's result (see :class:`Data`)."""
     if isinstance(v, Data):
         return v.cap
+    if isinstance(v, Bag):
+        return tuple(tuple(d.cap for d in c.slots) for c in v.items)
     return tuple(d.cap for d in v.slots)
 
 

@@ -102,11 +102,7 @@ def test_jax_implementations_follow_the_calling_convention():
 
 # ------------------------------------------------------------------ all 160 primitives
 
-KNOWN_GAPS = {
-    "rapply": "takes a container of functions, which no JAX type holds; the JAX backend "
-              "rejects it at compile time (tests/test_prims_higher_order.py::"
-              "test_rapply_is_rejected_with_a_clear_error)",
-}
+KNOWN_GAPS: dict[str, str] = {}
 """Primitives allowed to lack a JAX implementation, type rule or equivalence test, and why.
 Exactly these may be missing: filling a gap fails the test until the entry is removed."""
 

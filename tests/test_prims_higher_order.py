@@ -303,6 +303,32 @@ CASES = (
         O = mpapply(connect, x8, x3)
         """, "papply / mpapply over Tuple[IntegerTuple] (and an Indices walked in canonical "
              "order) with primitive binary functions"),
+    Case("rapply_function_containers", """
+        x1 = astuple(rot90, rot180)
+        x2 = rapply(x1, I)
+        x3 = objects(I, T, F, T)
+        x4 = rbind(argmax, size)
+        x5 = rbind(argmin, size)
+        x6 = initset(x4)
+        x7 = insert(x5, x6)
+        x8 = insert(x4, x7)
+        x9 = rapply(x8, x3)
+        x10 = size(x8)
+        x11 = rbind(add, ONE)
+        x12 = rbind(multiply, TWO)
+        x13 = astuple(x11, x12)
+        x14 = height(I)
+        x15 = rapply(x13, x14)
+        x16 = last(x13)
+        x17 = x16(x14)
+        x18 = combine(x13, x13)
+        x19 = rapply(x18, x17)
+        x20 = merge(x9)
+        x21 = first(x2)
+        O = fill(x21, x10, x20)
+        """, "containers of functions (solve_… with astuple/initset/insert of closures): rapply over "
+             "a tuple (→ Tuple[Grid], Tuple[Integer]) and a frozenset (→ Objects, one primitive "
+             "inserted twice kept once), size, last and combine of containers of functions"),
     Case("prapply_lines", """
         x1 = asindices(I)
         x2 = corners(x1)
@@ -823,11 +849,10 @@ def test_higher_order_case_all_grids(name, all_grids):
 
 
 def test_cases_cover_every_primitive_and_container_type():
-    """Every higher-order primitive the JAX backend lowers (``rapply`` excepted: it needs a
-    container of functions, which no JAX type holds) runs in some case, and the container
-    primitives map over every container type of the type table."""
+    """Every higher-order primitive the JAX backend lowers runs in some case, and the
+    container primitives map over every container type of the type table."""
     table = exercised_primitives()
-    wanted = (set(fns.FUNCTION_PRIMS) - {"rapply"}) | {"branch", "call"}
+    wanted = set(fns.FUNCTION_PRIMS) | {"branch", "call"}
     assert wanted - set(table) == set()
     containers = set()
     for case in CASES:
@@ -841,11 +866,20 @@ def test_cases_cover_every_primitive_and_container_type():
     assert set(T.CONTAINERS) - containers == set()
 
 
-def test_rapply_is_rejected_with_a_clear_error():
-    """``rapply`` takes a container of functions, which the JAX backend cannot build."""
+@pytest.mark.parametrize("body,message", [
+    ("    x1 = rbind(add, ONE)\n    O = rapply(x1, I)\n",
+     "rapply: the first argument must be a container of functions, got Callable"),
+    ("    x1 = initset(rot90)\n    O = rapply(x1, I)\n",
+     "the result would be a frozenset of Grid, which the JAX backend cannot hold"),
+    ("    x1 = astuple(rot90, size)\n    O = rapply(x1, I)\n",
+     "the functions return Grid, Integer; the JAX backend needs one data type"),
+])
+def test_rapply_errors_name_the_op_and_types(body, message):
+    """``rapply`` of something that is not a container of functions, or whose results no
+    JAX container holds, is rejected at compile time with ``file:line``."""
     program = parse_source("from dsl import *\nfrom constants import *\n\n\ndef solve_r(I):\n"
-                           "    x1 = rbind(add, ONE)\n    O = rapply(x1, I)\n    return O\n", "r.py")[0]
-    with pytest.raises(TypeInferenceError, match="rapply over a container of functions is not supported"):
+                           + body + "    return O\n", "r.py")[0]
+    with pytest.raises(TypeInferenceError, match=r"r\.py:7: .*" + message.replace("(", r"\(").replace(")", r"\)")):
         infer(program)
 
 

@@ -237,18 +237,20 @@ def test_compile_then_evaluate_starts_warm(tmp_path):
     built = subprocess.run([sys.executable, "-m", "jaxdsl.compile", *progs, *tasks, "--batch_size", "64"],
                            capture_output=True, text=True, cwd=ROOT, env=env)
     assert built.returncode == 0, built.stderr
-    assert "new entries" in built.stdout and "(batch 16: 1 micro-batch(es) for 10 samples" in built.stdout
+    assert "persistent cache cold" in built.stdout and "traced)" in built.stdout
+    assert "(batch 16: 1 micro-batch(es) for 10 samples" in built.stdout
     run = evaluate(tmp_path, *progs, *tasks, "--batch_size", "64")
     assert run.returncode == 0, run.stderr
     assert "persistent cache warm" in run.stdout, run.stdout
+    assert " 0 traced)" in run.stdout, run.stdout      # every lowered kernel came from the store
     assert "micro-batches: 1 × 16 samples" in run.stdout
 
 
 @pytest.mark.parametrize("args,message", [
     (["--programs", "tests/data/bad_program.py"], "tests/data/bad_program.py:5: unknown name 'frobnicate'"),
     (["--programs", "tests/data/unsupported_in_jax.py"],
-     "unsupported_in_jax.py:6: x1 = astuple(...): astuple(Callable[rot90], Callable[rot180]): astuple does "
-     "not take function arguments in the JAX backend"),
+     "unsupported_in_jax.py:7: x2 = rapply(...): rapply: the result would be a frozenset of Grid, which "
+     "the JAX backend cannot hold"),
     (["--data", "arc9"], "unknown dataset 'arc9'"),
     (["--tasks", "nope0000"], "unknown task id"),
     (["--devices", "2", "--programs", "tests/data/mirrors.py", "--tasks", "68b16354",
