@@ -122,7 +122,7 @@ def _segment_key(ops, live_in, live_out, consts, var_types, caps, shapes=None, v
             sig_key = ("fn", top.ref_types, tuple(a.name for a in top.op.args if isinstance(a, Const)))
             args = tuple(local[a.name] if isinstance(a, Var) else a.name for a in fns.op_refs(top.op))
         else:
-            sig_key = (sig.params, sig.result, id(sig.impl))
+            sig_key = (sig.params, sig.result, f"{sig.impl.__module__}.{sig.impl.__qualname__}")
         body.append((top.op.callee.name, sig_key, top.coercions, args,
                      (shape.pads, shape.out, shape.caps, shape.crop, shape.arg_caps, shape.limit)
                      if shape else None))
@@ -193,14 +193,35 @@ class KernelCache:
         """Compile ``segment``'s kernel for argument ``specs`` unless already done in this
         process, keeping the executable for :meth:`executable`.
 
+        With a :class:`~jaxdsl.cache.ExportStore` open (:func:`jaxdsl.cache.enable_persistent_cache`)
+        the kernel's lowered module comes from the store when present (no tracing), else
+        is exported and stored; the executable is compiled from it (JAX's persistent cache
+        serves it when warm).
+
         Returns ``(compiled_now, out_specs)``: whether it compiled, and the kernel's output
         pytree of ``jax.ShapeDtypeStruct`` (from the executable: no second trace).
         Compilations stay sequential: compiling in a thread pool while tracing crashed
         XLA:CPU in the persistent-cache write (JAX 0.10.2)."""
+        from jaxdsl.cache import export_store
+
         key = self._shape_key(segment, specs)
         if key in self._executables:
             return False, self._out_specs[key]
-        executable = self.get(segment, caps).lower(*specs).compile()
+        store = export_store()
+        digest = store.digest(key) if store is not None else None
+        if digest is None:
+            executable = self.get(segment, caps).lower(*specs).compile()
+        else:
+            exported = store.load(digest)
+            if exported is None:
+                exported = jax.export.export(self.get(segment, caps))(*specs)
+                store.save(digest, exported)
+            # Outputs are batched like the first argument (the counter): say so, or the
+            # wrapper returns them replicated and the next kernel's lookup misses.
+            sharding = getattr(specs[0], "sharding", None)
+            wrapper = jax.jit(exported.call, out_shardings=sharding) if sharding is not None else \
+                jax.jit(exported.call)
+            executable = wrapper.lower(*specs).compile()
         self._executables[key] = executable
         self._out_specs[key] = jax.tree_util.tree_map(lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype),
                                                       executable.out_info)

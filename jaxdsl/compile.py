@@ -88,7 +88,7 @@ def main(argv):
           f"kernels in {elapsed:.2f} s (batch {batch}: {count} micro-batch(es) for {n} samples, "
           f"input grid {H}×{W}, segment size "
           f"{config.segment_size or 'whole program'}, {FLAGS.devices} device(s))")
-    print(f"persistent cache {cache_dir}: {monitor.hits} hits, {monitor.misses} new entries")
+    print(f"persistent cache {monitor.describe(cache_dir)}")
     return 0
 
 

@@ -93,7 +93,7 @@ def main(argv):
             cache_dir = enable_persistent_cache(FLAGS.cache_dir)
             monitor = CacheMonitor()
             result = runner.run_jax(programs, batch, config, FLAGS.devices, progress, FLAGS.fallback)
-            result.cache_state = f"{monitor.state()}: {monitor.hits} hits, {monitor.misses} misses in {cache_dir}"
+            result.cache_state = monitor.describe(cache_dir)
     except (ProgramError, DataError, ConfigError, runner.DeviceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -121,7 +121,7 @@ def _evaluate_batts(config, batch, data_name, progress) -> int:
             monitor = CacheMonitor()
             result = batt_runner.run_batts_jax(batts, batch, config, FLAGS.devices, FLAGS.on_error, progress,
                                                FLAGS.fallback)
-            result.cache_state = f"{monitor.state()}: {monitor.hits} hits, {monitor.misses} misses in {cache_dir}"
+            result.cache_state = monitor.describe(cache_dir)
     except (ProgramError, runner.DeviceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
