@@ -185,7 +185,8 @@ class KernelCache:
 
     @staticmethod
     def _shape_key(segment: Segment, args) -> tuple:
-        leaves = jax.tree_util.tree_leaves(args[2:])
+        # the counter (args[0]) fixes the batch size of segments that read only constants
+        leaves = jax.tree_util.tree_leaves((args[0],) + tuple(args[2:]))
         return (segment.key, tuple((tuple(x.shape), str(x.dtype), str(getattr(x, "sharding", None)))
                                    for x in leaves))
 

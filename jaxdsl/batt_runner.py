@@ -5,8 +5,9 @@ entries are candidate outputs and whose ``s.append`` entries are differ scores. 
 backends run every batt on every sample of the data:
 
 * ``I`` is the sample's input, ``C`` its expected output (not ok where it is unknown:
-  test pairs without solutions), ``S`` the task's demo pairs (reference backend only: the
-  JAX backend has no representation of ``S`` yet and rejects a batt whose ops read it).
+  test pairs without solutions), ``S`` the task's demo pairs (in JAX a
+  :class:`jaxdsl.containers.PairTuple`, stacked only when some op reads ``S``; a sample
+  whose ``S`` does not fit its capacity is re-run by the reference).
 * Each candidate becomes one :class:`jaxdsl.runner.ProgramRun` (``ok``, ``overflow``,
   ``match`` per sample, outputs of the test samples), named by its solver id, so
   results.json, submission.json, the summary and report.html treat candidates like
@@ -37,6 +38,7 @@ from compiler.errors import TypeInferenceError
 from compiler.infer import infer
 from compiler.lower import CompiledProgram
 from jaxdsl.config import Config
+from jaxdsl.containers import stack_samples
 from jaxdsl.data import Sample
 from jaxdsl.runner import (ProgramRun, RunResult, batch_layout, grids_equal, micro_batches,
                            stack_grids)
@@ -186,10 +188,17 @@ def run_batts_reference(batts: Sequence[Batt], samples: Sequence[Sample], on_err
     return result
 
 
+def reads_s(cp: CompiledProgram) -> bool:
+    """Whether some op of the compiled batt reads its ``S`` parameter."""
+    return any("S" in seg.live_in for seg in cp.segments)
+
+
 def lower_batts(compiled: Sequence[CompiledProgram], config: Config, devices: int, n: int) -> int:
     """Compile every kernel of the compiled batts for ``n`` samples; returns kernels compiled."""
-    _, _, spec = batch_layout(config, devices, n)
-    return sum(cp.lower_all(None, spec, spec) for cp in compiled)
+    batch, sharding, spec = batch_layout(config, devices, n)
+    host, _ = stack_samples([], config.capacity, batch)
+    s_spec = jax.tree_util.tree_map(lambda a: jax.ShapeDtypeStruct(a.shape, a.dtype, sharding=sharding), host)
+    return sum(cp.lower_all(s_spec if reads_s(cp) else None, spec, spec) for cp in compiled)
 
 
 def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Config, devices: int = 1,
@@ -210,6 +219,9 @@ def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Conf
     inputs, _ = stack_grids([s.input for s in samples], caps.grid, n_batches * batch)
     expected, has_expected = stack_grids([s.output for s in samples], caps.grid, n_batches * batch)
     test_rows = [k for k, s in enumerate(samples) if s.kind == "test"]
+    s_inputs = s_overflow = None
+    if any(reads_s(cp) for cp in compiled):
+        s_inputs, s_overflow = stack_samples([demos_as_S(s.demos) for s in samples], caps, n_batches * batch)
     bar = progress(total=len(batts) * (n_batches + 1), desc="jaxdsl", unit="step") if progress else None
     t0 = time.perf_counter()
     kernels = 0
@@ -230,10 +242,17 @@ def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Conf
         x = jax.device_put(take(inputs), sharding)
         c = jax.device_put(take(expected), sharding)
         exp_rows = take(expected)
+        s_rows = jax.device_put(take(s_inputs), sharding) if s_inputs is not None else None
         for cp, col, ovf_any, batt in zip(compiled, cols, any_ovf, batts):
-            outs, count = jax.device_get(cp.run(None, x, c, input_ok={"C": has_expected[rows]}))
+            uses_s = reads_s(cp)
+            ok_in = {"C": has_expected[rows]}
+            if uses_s:
+                ok_in["S"] = ~s_overflow[rows]
+            outs, count = jax.device_get(cp.run(s_rows if uses_s else None, x, c, input_ok=ok_in))
             op_ovf += int(np.sum(count[:real]))
             ks = np.arange(rows.start, rows.start + real)
+            if uses_s:
+                ovf_any[ks] |= s_overflow[rows][:real]      # S did not fit: the reference re-runs it
             for j, cand in enumerate(batt.candidates):
                 value, ok, ovf = outs[cand.var]
                 ok, ovf = ok[:real], ovf[:real]

@@ -120,7 +120,7 @@ def _register_pytrees() -> None:
 
     from jaxdsl import containers, values
 
-    for cls in (values.Grid, containers.Elems, containers.Grouped, containers.GridTuple):
+    for cls in (values.Grid, containers.Elems, containers.Grouped, containers.GridTuple, containers.PairTuple):
         try:
             export.register_namedtuple_serialization(cls, serialized_name=f"jaxdsl.{cls.__name__}")
         except ValueError:    # already registered in this process

@@ -31,7 +31,9 @@ Invariants (every primitive keeps them; :func:`make_set` and friends establish t
 
 Capacities (``Capacity`` in :mod:`jaxdsl.values`, from ``configs/``): ``patch`` rows per
 Indices/Object (P), ``tuple`` rows per integer container (T), ``objects`` groups per
-Grouped (K), ``object_cells`` rows per Grouped (M), ``grids`` grids per Tuple[Grid] (G).
+Grouped (K), ``object_cells`` rows per Grouped (M), ``grids`` grids per Tuple[Grid] (G)
+and also demo pairs per Samples (:class:`PairTuple`, a batt's ``S``: at most 10 pairs in
+any ARC-AGI-1 or ARC-AGI-2 task, so the default 32 holds every real ``S``).
 """
 
 from __future__ import annotations
@@ -90,6 +92,29 @@ class GridTuple(NamedTuple):
     def grid(self, k) -> _values.Grid:
         """Grid ``k`` as a :class:`jaxdsl.values.Grid`."""
         return _values.Grid(self.cells[k], self.h[k], self.w[k])
+
+
+class PairTuple(NamedTuple):
+    """A task's demo pairs, the batt / differ argument ``S`` (DSL type ``Samples``): a tuple
+    of ``(input grid, output grid)`` tuples.
+
+    Attributes:
+      cells: ``int8[K, 2, H, W]``; ``h``, ``w``: ``int32[K, 2]`` (pair ``k``'s input is grid
+        ``[k, 0]``, its output ``[k, 1]``, each as :class:`values.Grid`);
+      n: ``int32[]`` number of pairs, ``0 ≤ n ≤ K``. Pairs ``≥ n`` are zero (empty grids).
+
+    ``K`` is ``caps.grids`` and ``(H, W)`` is ``caps.grid``: a Samples value always has the
+    run's input grid capacity (the converters and every kernel that builds one keep it).
+    """
+
+    cells: jax.Array
+    h: jax.Array
+    w: jax.Array
+    n: jax.Array
+
+    def pair(self, k) -> GridTuple:
+        """Pair ``k`` as a :class:`GridTuple` of two grids (``n == 2``)."""
+        return GridTuple(self.cells[k], self.h[k], self.w[k], jnp.int32(2))
 
 
 # ---------------------------------------------------------------------------- capacities
@@ -575,6 +600,113 @@ def gridtuple_from_py(value, caps):
 def gridtuple_to_py(t: GridTuple):
     """Host :class:`GridTuple` → Python tuple of grids."""
     return tuple(_values.grid_from_numpy(t.cells[k], t.h[k], t.w[k]) for k in range(int(t.n)))
+
+
+def _grid_numpy(grid, H: int, W: int):
+    """:func:`jaxdsl.values.grid_to_numpy` of one Python grid at capacity ``(H, W)``, with a
+    vectorised path for the usual rectangular grid of plain integers (the same result)."""
+    h = len(grid)
+    w = len(grid[0]) if h else 0
+    if h > H or w > W:
+        return np.zeros((H, W), np.int8), 0, 0, True
+    try:
+        arr = np.array(grid, np.int64)
+    except (TypeError, ValueError, OverflowError):
+        arr = None                   # None cells, ragged rows, ...: the per-cell converter
+    if arr is None or arr.shape != (h, w):
+        return _values.grid_to_numpy(grid, (H, W))
+    cells = np.zeros((H, W), np.int8)
+    if arr.size and (arr.min() < _values.CELL_MIN or arr.max() > _values.CELL_MAX):
+        return cells, 0, 0, True
+    cells[:h, :w] = arr
+    return cells, h, w, False
+
+
+def _check_samples(value) -> None:
+    """Raise TypeError unless ``value`` is a tuple of tuples of grids (tuples of tuples)."""
+    if not isinstance(value, tuple):
+        raise TypeError(f"expected Samples (a tuple of (input, output) grid pairs), got {type(value).__name__}")
+    for pair in value:
+        if not isinstance(pair, tuple):
+            raise TypeError(f"expected an (input, output) pair of grids inside Samples, got {pair!r:.80}")
+        for grid in pair:
+            if not (isinstance(grid, tuple) and all(isinstance(row, tuple) for row in grid)):
+                raise TypeError(f"expected a Grid inside a Samples pair, got {grid!r:.80}")
+
+
+def samples_from_py(value, caps):
+    """Python Samples (a batt's ``S``: a tuple of ``(input grid, output grid)`` tuples, as
+    :func:`compiler.batt.demos_as_S` returns) → host :class:`PairTuple` of ``caps.grids``
+    pairs at grid capacity ``caps.grid``.
+
+    Returns ``(PairTuple, overflow)``: overflow (and an all-zero value) when there are more
+    than ``caps.grids`` pairs, some grid does not fit ``caps.grid`` (larger, ragged, or
+    a colour an ``int8`` cell cannot hold), or an inner tuple of grids is not a pair (a
+    tuple of Tuple[Grid] that ``apply`` over a Samples may build, which no PairTuple
+    holds). Raises TypeError when ``value`` is not a tuple of tuples of grids.
+    """
+    _check_samples(value)
+    K, (H, W) = caps.grids, caps.grid
+    cells = np.zeros((K, 2, H, W), np.int8)
+    h = np.zeros((K, 2), np.int32)
+    w = np.zeros((K, 2), np.int32)
+    if len(value) > K or any(len(pair) != 2 for pair in value):
+        return PairTuple(cells, h, w, np.int32(0)), True
+    for k, pair in enumerate(value):
+        for side, grid in enumerate(pair):
+            c, hh, ww, overflow = _grid_numpy(grid, H, W)
+            if overflow:
+                return PairTuple(np.zeros_like(cells), np.zeros_like(h), np.zeros_like(w), np.int32(0)), True
+            cells[k, side], h[k, side], w[k, side] = c, hh, ww
+    return PairTuple(cells, h, w, np.int32(len(value))), False
+
+
+def samples_to_py(t: PairTuple):
+    """Host :class:`PairTuple` → Python Samples (a tuple of ``(input, output)`` grid tuples)."""
+    cells, h, w = np.asarray(t.cells), np.asarray(t.h), np.asarray(t.w)
+    return tuple(tuple(_values.grid_from_numpy(cells[k, s], h[k, s], w[k, s]) for s in (0, 1))
+                 for k in range(int(t.n)))
+
+
+def stack_samples(samples, caps, size: int):
+    """Stack the ``S`` of several samples into one batched host :class:`PairTuple`.
+
+    Args:
+      samples: a sequence of Python Samples, each what :func:`compiler.batt.demos_as_S`
+        returns for a sample's demos; at most ``size`` of them.
+      caps: the :class:`jaxdsl.values.Capacity` (``grids`` pairs of ``grid`` cells).
+      size: the batch size (leading axis).
+    Returns:
+      ``(PairTuple, overflow)``: ``cells int8[size, K, 2, H, W]``, ``h``/``w``
+      ``int32[size, K, 2]``, ``n int32[size]``, and ``overflow bool[size]``, True where
+      that ``S`` does not fit (:func:`samples_from_py`; its row is then all zero). Rows
+      past ``len(samples)`` are the empty Samples ``()`` (zero, no overflow).
+    Raises:
+      ValueError: more than ``size`` samples. TypeError: an ``S`` is not a tuple of
+      tuples of grids.
+
+    Equal ``S`` values (every sample of one task) are converted once per call.
+    """
+    if len(samples) > size:
+        raise ValueError(f"stack_samples: {len(samples)} samples do not fit a batch of {size}")
+    K, (H, W) = caps.grids, caps.grid
+    cells = np.zeros((size, K, 2, H, W), np.int8)
+    h = np.zeros((size, K, 2), np.int32)
+    w = np.zeros((size, K, 2), np.int32)
+    n = np.zeros((size,), np.int32)
+    overflow = np.zeros((size,), np.bool_)
+    done: dict = {}
+    for b, S in enumerate(samples):
+        try:
+            hit = done.get(S)
+        except TypeError:            # unhashable: not a Samples value, samples_from_py says why
+            hit = None
+        if hit is None:
+            hit = samples_from_py(S, caps)
+            done[S] = hit
+        t, over = hit
+        cells[b], h[b], w[b], n[b], overflow[b] = t.cells, t.h, t.w, t.n, over
+    return PairTuple(cells, h, w, n), overflow
 
 
 def cell_from_py(value, caps):

@@ -22,6 +22,8 @@ IntegerSet                  ``palette(g)``; the object sizes
 Tuple[Integer] / [Boolean]  first and last row; object sizes / ``row > 4``
 Tuple[IntegerTuple] / Cell  ``totuple`` of the Indices / Objects above
 Tuple[Grid]                 ``hsplit(g, 2)``, ``vsplit(g, 3)`` (the grid alone when they raise)
+Samples                     1–3 demo-like pairs ``(g, partner)``, ``(vmirror(g), g)``; one
+                            ``(partner, g)`` pair, none for every 7th grid
 Cell                        first and last cell of the Object
 IntegerTuple                a cycle of offsets (zero, unit, negative, beyond 30); the
                             Object's first position; ``shape(g)``
@@ -164,6 +166,9 @@ def pools() -> dict[str, tuple[tuple, ...]]:
         put("Tuple[IntegerTuple]", P["totuple"](idx), P["totuple"](coloured))
         put("Tuple[Cell]", P["totuple"](moved), P["totuple"](second))
         put("Tuple[Grid]", _safe(P["hsplit"], g, 2, default=(g,)), _safe(P["vsplit"], g, 3, default=(g,)))
+        mirrored = _safe(P["vmirror"], g, default=g)
+        put("Samples", ((g, partner.get(g, g)),) + ((mirrored, g),) * (k % 3),
+            () if k % 7 == 0 else ((partner.get(g, g), g),))
         put("Cell", cells[0] if cells else (0, (0, 0)), cells[-1] if cells else (9, (-1, 40)))
         put("IntegerTuple", _OFFSETS[k % len(_OFFSETS)], cells[0][1] if cells else (0, 0),
             (len(g), len(g[0]) if g else 0))

@@ -28,11 +28,16 @@ IndicesSet          Grouped            frozenset  Indices      2    ``objects`` 
 Tuple[Object]       Grouped            tuple      Object       3    ``objects`` × ``object_cells``
 Tuple[Indices]      Grouped            tuple      Indices      2    ``objects`` × ``object_cells``
 Tuple[Grid]         GridTuple          tuple      Grid              ``grids`` × ``grid``
+Samples             PairTuple          tuple      Tuple[Grid]       ``grids`` pairs × 2 × ``grid``
 ==================  =================  =========  ===========  ===  ===========================
 
 "window": rows of positions and cells must also lie inside the position / colour window
-(:func:`jaxdsl.containers.rows_in_window`). The layouts and invariants of the classes are
-documented in :mod:`jaxdsl.values` (scalars, Grid) and :mod:`jaxdsl.containers`.
+(:func:`jaxdsl.containers.rows_in_window`). ``Samples`` is the batt / differ argument ``S``
+(a task's demo pairs); its pairs are Tuple[Grid] values of two grids. It is not in
+:data:`CONTAINERS` (the container families implement only ``first``, ``last`` and
+``size`` of it); the higher-order primitives map over it (:mod:`jaxdsl.prims.higher_order`).
+The layouts and invariants of the classes are documented in :mod:`jaxdsl.values`
+(scalars, Grid) and :mod:`jaxdsl.containers`.
 """
 
 from __future__ import annotations
@@ -65,9 +70,12 @@ TUPLE_INDICES = "Tuple[Indices]"
 TUPLE_GRID = "Tuple[Grid]"
 SAMPLES = "Samples"
 """The type of a batt's or differ's ``S`` parameter: the task's demo pairs, a tuple of
-``(input grid, output grid)`` tuples. The reference backend runs any primitive on it; it
-has no JAX representation yet (not in :data:`TYPES`), so type inference rejects every op
-that reads ``S`` for the JAX backend, naming the op."""
+``(input grid, output grid)`` tuples. Held as a :class:`jaxdsl.containers.PairTuple` of
+``caps.grids`` pairs (ARC-AGI-1 and ARC-AGI-2 tasks have at most 10 demo pairs) at the
+input grid capacity ``caps.grid``. The JAX backend implements ``first``, ``last`` and
+``size`` of it and maps functions over its pairs (``apply(first, S)``, ``sfilter``,
+``argmax``, ...); type inference rejects any other op that reads ``S``, naming the op.
+It has no empty value (:func:`empty_value`)."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +144,8 @@ TYPES: dict[str, DslType] = {t.name: t for t in (
     _grouped(TUPLE_INDICES, "tuple", INDICES, 2),
     DslType(TUPLE_GRID, _c.GridTuple, "tuple", GRID, None, ("grids", "grid"), _c.gridtuple_from_py,
             lambda t: _c.gridtuple_to_py(_c.GridTuple(*t))),
+    DslType(SAMPLES, _c.PairTuple, "tuple", TUPLE_GRID, None, ("grids", "grid"), _c.samples_from_py,
+            lambda t: _c.samples_to_py(_c.PairTuple(*t))),
 )}
 """DSL type name → its :class:`DslType`."""
 
@@ -148,7 +158,8 @@ TUPLE_ELEMS = tuple(n for n in ELEMS_TYPES if not TYPES[n].frozen)
 FROZEN_GROUPED = tuple(n for n in GROUPED_TYPES if TYPES[n].frozen)
 TUPLE_GROUPED = tuple(n for n in GROUPED_TYPES if not TYPES[n].frozen)
 CONTAINERS = FROZEN_ELEMS + TUPLE_ELEMS + FROZEN_GROUPED + TUPLE_GROUPED + (TUPLE_GRID,)
-"""Every container type (a Grid, a container of its rows, is not listed)."""
+"""Every container type the container families implement (a Grid, a container of its
+rows, and Samples, the demo pairs, are not listed)."""
 
 AS_TUPLE = {INDICES: TUPLE_INTEGER_TUPLE, OBJECT: TUPLE_CELL, INTEGER_SET: TUPLE_INTEGER,
             OBJECTS: TUPLE_OBJECT, INDICES_SET: TUPLE_INDICES}
@@ -210,7 +221,7 @@ def empty_value(dsl_type) -> tuple[bool, Any]:
     if dsl_type == GRID:
         return True, ()
     info = TYPES.get(dsl_type) if isinstance(dsl_type, str) else None
-    if info is None:
+    if info is None or dsl_type == SAMPLES:     # an op giving Samples stays not ok when it fails
         return False, None
     if info.kind == "frozenset":
         return True, frozenset()

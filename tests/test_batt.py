@@ -441,11 +441,20 @@ def test_batt_types_and_its_errors():
     types = batt_types(b)
     assert types["S"] == T.SAMPLES and types["C"] == T.GRID and types["t6"] == T.GRID
     assert types["t1"] == T.INTEGER and types["t4"] == T.INDICES
-    with pytest.raises(ProgramError) as err:  # S has no JAX type yet: inference names the op
-        batt_types(parse_batt_source(FAILING, "failing.py"))
-    assert str(err.value).startswith("failing.py:26: cannot type the batt: t14 = apply"), str(err.value)
-    with pytest.raises(ProgramError, match="failing.py:26: "):
-        run_batt_reference(parse_batt_source(FAILING, "failing.py"), (), ((0,),), None, "default")
+    assert batt_types(parse_batt_source(FAILING, "failing.py"))["t14"] == T.TUPLE_GRID
+    untypable = batt_source("""
+    t1 = vmirror(I)
+    t2 = merge(S)
+    o.append((1, False, 'x', t1))
+    s.append((2, 'None', 'differ_x', t2))
+    return o, s
+    """)
+    with pytest.raises(ProgramError) as err:  # no JAX signature of merge takes the demo pairs
+        batt_types(parse_batt_source(untypable, "untypable.py"))
+    assert str(err.value).startswith("untypable.py:11: cannot type the batt: "), str(err.value)
+    assert "merge(Samples)" in str(err.value)
+    with pytest.raises(ProgramError, match="untypable.py:11: "):
+        run_batt_reference(parse_batt_source(untypable, "untypable.py"), (), ((0,),), None, "default")
     with pytest.raises(ValueError, match="on_error"):
         run_batt_reference(b, (), ((0,),), None, "ignore")
 

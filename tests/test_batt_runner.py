@@ -127,15 +127,50 @@ def test_batt_tables_and_submission_ranking():
     assert set(solved) >= {"6d0aefbc", "a740d043", "b94a9452", "3c9b0459"}
 
 
-def test_batt_reading_S_is_rejected_by_jax_with_file_and_line():
-    src = ("from dsl import *\nfrom constants import *\n\ndef batt(task_id, S, I, C, log_path):\n"
-           "    s = []\n    o = []\n    t1 = first(S)\n    t2 = vmirror(I)\n"
-           "    o.append((2, False, 'x', t2))\n    s.append((1, 'None', 'differ_x', t1))\n    return o, s\n")
-    batt = parse_batt_source(src, "reads_s.py")
-    with pytest.raises(Exception, match=r"reads_s.py:7"):
+S_BATT = """from dsl import *
+from constants import *
+
+def batt(task_id, S, I, C, log_path):
+    s = []
+    o = []
+    t1 = apply(first, S)
+    t2 = apply(last, S)
+    t3 = first(t2)
+    t4 = size(S)
+    t5 = last(S)
+    t6 = first(t5)
+    t7 = shape(t6)
+    t8 = astuple(t4, ZERO)
+    t9 = vmirror(I)
+    t10 = equality(t9, C)
+    t11 = increment(t4)
+    t12 = astuple(t11, t4)
+    o.append((3, False, 'first_demo_output', t3))
+    o.append((9, False, 'mirror', t9))
+    s.append((8, 'mirror', 'differ_demo_count', t8))
+    s.append((7, 'None', 'differ_shape', t7))
+    s.append((12, 'None', 'differ_count', t12))
+    return o, s
+"""
+
+
+@pytest.mark.parametrize("on_error", ["poison", "default"])
+def test_batt_reading_S_agrees_on_both_backends(on_error):
+    """``S`` (the demo pairs) in JAX: apply(first/last, S), first/last/size of S."""
+    batt = parse_batt_source(S_BATT, "reads_s.py")
+    ref = batt_runner.run_batts_reference([batt], _samples(), on_error)
+    jx = batt_runner.run_batts_jax([batt], _samples(), _config(), on_error=on_error)
+    _same(ref, jx)
+    first_demo = ref.runs[0]
+    assert first_demo.ok.all() and first_demo.match.any()   # a demo sample's own pair: its output
+    assert all(sr.valid.all() for sr in ref.scores)
+
+
+def test_batt_with_an_untypable_op_on_S_is_rejected_by_jax_with_file_and_line():
+    src = S_BATT.replace("t5 = last(S)", "t5 = merge(S)")
+    batt = parse_batt_source(src, "merge_s.py")
+    with pytest.raises(Exception, match=r"merge_s.py:11: .*merge\(Samples\)"):
         batt_runner.compile_batt(batt, _config())
-    ref = batt_runner.run_batts_reference([batt], _samples()[:3])
-    assert ref.runs[0].ok.all()
 
 
 def test_evaluate_and_compile_cli_with_batt(tmp_path):

@@ -174,8 +174,8 @@ def test_count_zero_takes_every_typed_solver():
 
 
 def test_skips_solvers_that_do_not_typecheck():
-    bad = parse_source("def solve_cccccccc(I):\n    x1 = astuple(rot90, rot180)\n"
-                       "    O = rot90(I)\n    return O\n")
+    bad = parse_source("def solve_cccccccc(I):\n    x1 = initset(rot90)\n    x2 = rapply(x1, I)\n"
+                       "    O = rot90(I)\n    return O\n")   # a frozenset of grids: no JAX type
     text, stats = build_batt([*bad, _solvers()[0]], _differs(), mutation_rate=0)
     assert stats["solvers"] == 1
     assert "cccccccc" not in text

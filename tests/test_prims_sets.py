@@ -6,7 +6,8 @@ Argument pools are built from the real ARC-AGI-1 fixtures of ``conftest.py``: ``
 Every other container type is derived from them with the reference DSL: IntegerSets are
 palettes and object sizes, Tuple[Integer] are grid rows / columns, Tuple[IntegerTuple]
 and Tuple[Cell] are ``totuple`` of patches, IndicesSets are ``toindices`` of every
-object of a set, Tuple[Grid] are ``hsplit`` / ``vsplit`` pieces, and so on. Hand-made
+object of a set, Tuple[Grid] are ``hsplit`` / ``vsplit`` pieces, Samples are 1–5 pairs of
+neighbouring grids, and so on. Hand-made
 edge values are appended to every pool: empty containers, singletons, duplicates and
 tie patterns in tuples, inner sets that agree on their first 32+ rows (the exact group
 order), empty inner sets, and values large enough to overflow every capacity when
@@ -57,6 +58,7 @@ INT, BOOL, TUP, CELL, GRID = "Integer", "Boolean", "IntegerTuple", "Cell", "Grid
 IDX, OBJ, ISET = "Indices", "Object", "IntegerSet"
 TI, TB, TT, TC = "Tuple[Integer]", "Tuple[Boolean]", "Tuple[IntegerTuple]", "Tuple[Cell]"
 OBJS, ISETS, TO, TX, TG = "Objects", "IndicesSet", "Tuple[Object]", "Tuple[Indices]", "Tuple[Grid]"
+SMP = "Samples"
 
 DEFAULT_LIMIT = 24
 """Fixture values sampled per pool in the default (fast) test."""
@@ -132,6 +134,11 @@ EDGE[TO] = ((), (frozenset(),), (LONG_A, LONG_B, LONG_A, LONG_PREFIX),
             (frozenset({(1, (0, 0))}),) * 3, tuple(canon(SINGLES_A))[:40],
             tuple(canon(SINGLES_B))[:40], (BIG_OBJ,), (NOISE_OBJ, P["shift"](NOISE_OBJ, (30, 0))))
 EDGE[TX] = tuple(_to_idx_tuple(t) for t in EDGE[TO])
+EDGE[SMP] = ((), ((((1,),), ((2,),)),), ((NOISE, ()), (((),), NOISE)),
+             tuple((((k,),), ((k, k),)) for k in range(10)), tuple((((k,),), NOISE) for k in range(32)),
+             tuple((((k,),), ((k,),)) for k in range(33)))
+"""Samples (a batt's ``S``): none, one pair, empty grids, 10 pairs (the most of any ARC
+task), exactly ``grids`` pairs, one too many (cannot be built: skipped)."""
 
 ROW_GRIDS = (
     ((1, 2), (3, 4), (1, 2)), ((0, 0), (1, 1), (0, 0), (1, 1)), ((2,), (1,), (2,), (1,), (3,)),
@@ -222,6 +229,8 @@ def build_pools(grids, object_sets, objects, indices, limit):
         TG: tuple(P["hsplit"](g, 2 + k % 3) for k, g in enumerate(gs) if g and g[0])
         + tuple(P["vsplit"](g, 1 + k % 4) for k, g in enumerate(gs[::2]) if g)
         + tuple((g, P["hmirror"](g), g) for g in gs[::5]),
+        SMP: tuple(tuple((_pick(gs, k + j), _pick(gs, k + j + 1)) for j in range(1 + k % 5))
+                   for k in range(0, len(gs), 2)),
     }
     for t in pools:
         pools[t] = _dedupe(pools[t] + EDGE[t])
@@ -599,6 +608,7 @@ RAISES = {
     **{("other", (t, element_type(t))): True for t in CONTAINERS},
     **{(n, (t,)): True for n in ("mostcommon", "leastcommon") for t in CONTAINERS + (GRID,)},
     ("first", (GRID,)): True, ("last", (GRID,)): True, ("other", (GRID, TI)): True,
+    ("first", (SMP,)): True, ("last", (SMP,)): True,
     **{("repeat", sig.params): True for sig in SIGNATURES["repeat"]},
     ("interval", (INT, INT, INT)): True, ("hsplit", (GRID, INT)): True, ("vsplit", (GRID, INT)): True,
 }

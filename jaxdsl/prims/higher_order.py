@@ -17,6 +17,7 @@ Elems, F = 1 (IntegerSet, Tuple[…])  ``int32[N]`` (``bool[N]``)   Integer / Bo
 Elems, F = 2 / 3                    ``int32[N, F]``              IntegerTuple / Cell
 Grouped (Objects, IndicesSet, …)    Elems ``int32[K, P, F]``     Object / Indices at ``P = min(patch, object_cells)``
 GridTuple                           Grid ``int8[G, H, W]``       Grid
+PairTuple (Samples, ``S``)          GridTuple ``[K, 2, H, W]``   Tuple[Grid], 2 grids
 ==================================  ===========================  ============================
 
 Element ``k`` of a frozenset is its ``k``-th in canonical order (the stored order), of a
@@ -52,10 +53,16 @@ KEY_TYPES = frozenset({T.INTEGER, T.BOOLEAN})
 """Key types ``argmax``/``argmin``/``valmax``/``valmin``/``order`` compare (as int32)."""
 
 
+MAPPABLE = T.CONTAINERS + (T.SAMPLES,)
+"""The containers higher-order primitives map over and build: the container families'
+types and Samples (tuples of Tuple[Grid] pairs)."""
+
+
 def container_type(kind: str, element: str) -> str | None:
     """The type-table container of ``kind`` (``"frozenset"``/``"tuple"``) with elements of
-    type ``element``, or None when the type table has none (e.g. a frozenset of Grids)."""
-    for name in T.CONTAINERS:
+    type ``element``, or None when the type table has none (e.g. a frozenset of Grids).
+    A tuple of Tuple[Grid] is a Samples (it holds pairs only: :func:`collect`)."""
+    for name in MAPPABLE:
         t = T.TYPES[name]
         if t.kind == kind and t.element == element:
             return name
@@ -69,14 +76,14 @@ def element_capacity(caps: Capacity) -> int:
 
 def is_container(dsl_type: str) -> bool:
     """True for the container types whose elements higher-order primitives can map over."""
-    return dsl_type in T.CONTAINERS
+    return dsl_type in MAPPABLE
 
 
 def elements(ctype: str, value: Any, caps: Capacity):
     """Unstack a container into its element batch.
 
     Args:
-      ctype: a container type of :data:`jaxdsl.types.CONTAINERS`; value: its JAX value.
+      ctype: a container type of :data:`MAPPABLE`; value: its JAX value.
     Returns:
       ``(batch, mask bool[N], overflow bool[])``: the element values batched on axis 0
       (table in the module docstring), which of them exist, and whether some element
@@ -106,6 +113,10 @@ def elements(ctype: str, value: Any, caps: Capacity):
     if t.jax_class is C.GridTuple:
         G = value.cells.shape[0]
         return Grid(value.cells, value.h, value.w), jnp.arange(G) < value.n, jnp.asarray(False)
+    if t.jax_class is C.PairTuple:
+        K = value.cells.shape[0]
+        pairs = C.GridTuple(value.cells, value.h, value.w, jnp.full((K,), 2, _I32))
+        return pairs, jnp.arange(K) < value.n, jnp.asarray(False)
     raise TypeError(f"{ctype} is not a container of the type table")
 
 
@@ -125,7 +136,8 @@ def collect(kind: str, etype: str, batch: Any, keep: jax.Array, caps: Capacity):
     Returns:
       ``(ctype, value, overflow)``: the container type, its value (frozensets in canonical
       order without duplicates, tuples in batch order) and whether it does not fit the
-      capacities (``tuple`` / ``patch`` rows, ``objects`` × ``object_cells``, ``grids``).
+      capacities (``tuple`` / ``patch`` rows, ``objects`` × ``object_cells``, ``grids``;
+      a Samples also when a kept element is not a pair of grids of at most ``caps.grid``).
     Raises:
       TypeError: the type table has no container of ``kind`` with ``etype`` elements.
     """
@@ -144,10 +156,32 @@ def collect(kind: str, etype: str, batch: Any, keep: jax.Array, caps: Capacity):
         return ctype, C.Elems(data, n), over
     if t.jax_class is C.Grouped:
         return ctype, *_to_grouped(batch, keep, t.frozen, caps)
+    if t.jax_class is C.PairTuple:
+        return ctype, *_to_samples(batch, keep, caps)
     cells, n, over = C.compact(batch.cells, keep, caps.grids)
     h, _, _ = C.compact(batch.h, keep, caps.grids)
     w, _, _ = C.compact(batch.w, keep, caps.grids)
     return ctype, C.GridTuple(cells, h, w, n), over
+
+
+def _to_samples(batch: C.GridTuple, keep: jax.Array, caps: Capacity):
+    """A Samples (:class:`~jaxdsl.containers.PairTuple` of ``caps.grids`` pairs at grid
+    capacity ``caps.grid``) from a Tuple[Grid] batch ``int8[L, G, H0, W0]``, kept elements
+    in batch order. Overflow when more than ``caps.grids`` are kept, or a kept element is
+    not exactly two grids or has a grid larger than ``caps.grid``."""
+    L, G, H0, W0 = batch.cells.shape
+    H, W = caps.grid
+    cells = batch.cells[:, :2, :H, :W]
+    h, w = batch.h[:, :2], batch.w[:, :2]
+    if G < 2:                                     # never a pair: only n == 2 is kept below
+        cells = jnp.pad(cells, [(0, 0), (0, 2 - G), (0, 0), (0, 0)])
+        h, w = jnp.pad(h, [(0, 0), (0, 2 - G)]), jnp.pad(w, [(0, 0), (0, 2 - G)])
+    cells = jnp.pad(cells, [(0, 0), (0, 0), (0, H - cells.shape[2]), (0, W - cells.shape[3])])
+    bad = (batch.n != 2) | jnp.any((h > H) | (w > W), axis=1)
+    cells, n, over = C.compact(cells, keep, caps.grids)
+    h, _, _ = C.compact(h, keep, caps.grids)
+    w, _, _ = C.compact(w, keep, caps.grids)
+    return C.PairTuple(cells, h, w, n), over | jnp.any(keep & bad)
 
 
 def _to_grouped(batch: C.Elems, keep: jax.Array, frozen: bool, caps: Capacity):

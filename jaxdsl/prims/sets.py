@@ -4,6 +4,7 @@ size, merge, combine, intersection, difference, dedupe, first, last, other, inse
 remove, initset, totuple, contained, repeat, product, pair, interval, maximum, minimum,
 mostcommon, leastcommon, hsplit, vsplit, and equality / identity / branch for every
 container type (the scalar and Grid versions live in :mod:`jaxdsl.prims.numeric`).
+``size``, ``first`` and ``last`` also take a Samples (a batt's ``S``, the demo pairs).
 combine and difference also take a frozenset with the tuple of its element type (either
 way round; the result has the first argument's type). A Grid is also a container of its
 rows (a row is a Tuple[Integer]) for first, last, other, contained, remove, dedupe,
@@ -23,6 +24,9 @@ Values (see :mod:`jaxdsl.containers`):
   Object / Indices :class:`Elems`.
 * :class:`~jaxdsl.containers.GridTuple` ``(cells int8[G, H, W], h, w, n)`` — Tuple[Grid];
   grids ``≥ n`` are the empty grid. An element is a :class:`~jaxdsl.values.Grid`.
+* :class:`~jaxdsl.containers.PairTuple` ``(cells int8[K, 2, H, W], h, w, n)`` — Samples;
+  an element (``first`` / ``last``) is a pair as a Tuple[Grid] of ``caps.grids`` grids
+  (``n = 2``; a pair cannot be held when ``caps.grids < 2``: ``overflow``).
 * :class:`~jaxdsl.values.Grid` ``(cells int8[H, W], h, w)`` as a container: its ``h``
   rows; a row is a Tuple[Integer] Elems ``int32[caps.tuple, 1]`` with ``n = w`` (cells
   read with :func:`~jaxdsl.values.from_cell`; a ``None`` cell cannot be held in a row and
@@ -61,13 +65,13 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from jaxdsl.containers import (Elems, GridTuple, Grouped, compact, elems_equal, group_mask, group_starts,
+from jaxdsl.containers import (Elems, GridTuple, Grouped, PairTuple, compact, elems_equal, group_mask, group_starts,
                                lex_order, make_set, member_sorted, pack_rows, prefix_sum, row_mask)
 from jaxdsl.prims import Signature
 from jaxdsl.prims.grids import crop
 from jaxdsl.types import (AS_TUPLE, BOOLEAN, CELL, CONTAINERS, FROZEN_ELEMS, FROZEN_GROUPED, GRID, INDICES,
                           INDICES_SET, INTEGER, INTEGER_SET, INTEGER_TUPLE, OBJECT, OBJECTS, TUPLE_BOOLEAN,
-                          TUPLE_CELL, TUPLE_ELEMS, TUPLE_GRID, TUPLE_GROUPED, TUPLE_INDICES, TUPLE_INTEGER,
+                          SAMPLES, TUPLE_CELL, TUPLE_ELEMS, TUPLE_GRID, TUPLE_GROUPED, TUPLE_INDICES, TUPLE_INTEGER,
                           TUPLE_INTEGER_TUPLE, TUPLE_OBJECT, element_type)
 from jaxdsl.values import (CELL_NONE, INT_EMPTY, INT_NONE, Capacity, Grid, from_cell, int_valid, make_grid,
                            result)
@@ -521,9 +525,16 @@ def _element_at(container, k, caps: Capacity):
     """Element ``k`` of a container and the overflow of extracting it.
 
     Elems → row value (scalar for F = 1); Grouped → Object / Indices Elems of
-    ``caps.patch`` rows (overflow when the inner set is larger); GridTuple → Grid.
+    ``caps.patch`` rows (overflow when the inner set is larger); GridTuple → Grid;
+    PairTuple → the pair as a GridTuple of ``caps.grids`` grids (overflow when fewer than 2).
     """
     k = jnp.asarray(k, _I32)
+    if isinstance(container, PairTuple):
+        kk = jnp.clip(k, 0, container.cells.shape[0] - 1)
+        G = caps.grids
+        pair = GridTuple(_fit_rows(container.cells[kk], G), _fit_rows(container.h[kk], G),
+                         _fit_rows(container.w[kk], G), jnp.int32(min(2, G)))
+        return pair, jnp.asarray(G < 2)
     if _is_elems(container):
         F = container.data.shape[1]
         row = container.data[jnp.clip(k, 0, container.data.shape[0] - 1)]
@@ -553,9 +564,9 @@ def _finish(value, ok, overflow=False):
 def size(container):
     """arc-dsl #20 ``size`` (spec §4.2): the number of elements, ``len(container)``.
 
-    container: any Elems / Grouped / GridTuple container → Integer ``int32[]`` (``n``:
-    cells of an Object, positions of Indices, inner sets of Objects, grids of a
-    Tuple[Grid]). ``ok`` True, ``overflow`` False.
+    container: any Elems / Grouped / GridTuple container or a Samples PairTuple → Integer
+    ``int32[]`` (``n``: cells of an Object, positions of Indices, inner sets of Objects,
+    grids of a Tuple[Grid], demo pairs of a Samples). ``ok`` True, ``overflow`` False.
     """
     return result(jnp.asarray(container.n, _I32))
 
@@ -822,9 +833,10 @@ def first(container, *, caps: Capacity):
     canonical minimum of a frozenset, element 0 of a tuple.
 
     container: Elems (→ Integer ``int32[]`` / IntegerTuple ``int32[2]`` / Cell
-    ``int32[3]``), Grouped (→ Object / Indices Elems of ``caps.patch`` rows) or GridTuple
-    (→ Grid ``int8[H, W]``). ``ok`` False on an empty container (StopIteration);
-    ``overflow`` when the inner set has more than ``caps.patch`` rows.
+    ``int32[3]``), Grouped (→ Object / Indices Elems of ``caps.patch`` rows), GridTuple
+    (→ Grid ``int8[H, W]``) or a Samples PairTuple (→ its first demo pair as a Tuple[Grid]
+    GridTuple ``int8[caps.grids, H, W]`` of 2 grids). ``ok`` False on an empty container
+    (StopIteration); ``overflow`` when the inner set has more than ``caps.patch`` rows.
     """
     value, over = _element_at(container, 0, caps)
     return _finish(value, container.n > 0, over)
@@ -1484,9 +1496,15 @@ def branch(condition, a, b):
 
     condition: Boolean ``bool[]`` or Integer ``int32[]`` (0 and None are falsy); a, b:
     two values of one container type (or Cells) with the same capacities → that type,
-    selected leaf by leaf. ``ok`` True, ``overflow`` False.
+    selected leaf by leaf. ``ok`` True, ``overflow`` False. Two Tuple[Grid] of different
+    array shapes (a demo pair of a Samples has 2 grids, ``hsplit`` gives ``caps.grids``)
+    are first zero-padded to a common one.
     """
     cond = _truthy(condition)
+    if isinstance(a, GridTuple) and a.cells.shape != b.cells.shape:
+        G, H, W = (max(x, y) for x, y in zip(a.cells.shape, b.cells.shape))
+        a, b = (GridTuple(_fit_rows(_pad_cells(t.cells, H, W), G), _fit_rows(t.h, G), _fit_rows(t.w, G), t.n)
+                for t in (a, b))
     return result(jax.tree_util.tree_map(lambda u, v: jnp.where(cond, u, v), a, b))
 
 
@@ -1531,7 +1549,8 @@ def _common_signatures(of_elems, of_nested, of_grid) -> tuple[Signature, ...]:
 
 SIGNATURES: dict[str, tuple[Signature, ...]] = {
     # size(Indices) / size(Object) are registered by the geometry family (patch measures)
-    "size": tuple(Signature((c,), INTEGER, size) for c in CONTAINERS if c not in (INDICES, OBJECT)),
+    "size": (*(Signature((c,), INTEGER, size) for c in CONTAINERS if c not in (INDICES, OBJECT)),
+             Signature((SAMPLES,), INTEGER, size)),
     "merge": (Signature((OBJECTS,), OBJECT, merge_sets), Signature((INDICES_SET,), INDICES, merge_sets),
               Signature((TUPLE_OBJECT,), TUPLE_CELL, merge_tuples), Signature((TUPLE_INDICES,), TUPLE_INTEGER_TUPLE, merge_tuples),
               Signature((TUPLE_GRID,), GRID, merge_grids), Signature((GRID,), TUPLE_INTEGER, merge_rows)),
@@ -1545,9 +1564,9 @@ SIGNATURES: dict[str, tuple[Signature, ...]] = {
     "dedupe": (*(Signature((c,), c, dedupe) for c in TUPLE_ELEMS + TUPLE_GROUPED + (TUPLE_GRID,)),
                Signature((GRID,), GRID, dedupe_rows)),
     "first": (*(Signature((c,), element_type(c), _by_element(first, c)) for c in CONTAINERS),
-              Signature((GRID,), TUPLE_INTEGER, first_row)),
+              Signature((GRID,), TUPLE_INTEGER, first_row), Signature((SAMPLES,), TUPLE_GRID, first)),
     "last": (*(Signature((c,), element_type(c), _by_element(last, c)) for c in CONTAINERS),
-             Signature((GRID,), TUPLE_INTEGER, last_row)),
+             Signature((GRID,), TUPLE_INTEGER, last_row), Signature((SAMPLES,), TUPLE_GRID, last)),
     "other": (*(Signature((c, element_type(c)), element_type(c), _by_element(other, c)) for c in CONTAINERS),
               Signature((GRID, TUPLE_INTEGER), TUPLE_INTEGER, other_row)),
     "contained": (*(Signature((element_type(c), c), BOOLEAN, contained) for c in CONTAINERS),
