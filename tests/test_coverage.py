@@ -6,12 +6,14 @@ from __future__ import annotations
 import importlib
 import inspect
 
+import jax
 import pytest
 
 from compiler import functions as fns
 from jaxdsl import prims, reference
 from jaxdsl import types as T
 from jaxdsl.reference.constants import CONSTANTS
+from jaxdsl.values import Capacity
 
 SPEC_SLICE = {  # issue #2: every primitive of the first JAX slice
     "add", "subtract", "multiply", "divide", "invert", "even", "double", "halve", "flip", "greater",
@@ -98,6 +100,99 @@ def test_jax_implementations_follow_the_calling_convention():
             assert len(positional) == len(sig.params), (where, positional)
             assert keywords <= {"caps"}, (where, keywords)
             assert not any(isinstance(d, (list, dict, set)) for d in (fn.__defaults__ or ())), where
+
+
+_O1 = frozenset({(1, (0, 0)), (2, (1, 1))})
+_O2 = frozenset({(3, (2, 1)), (3, (2, 2)), (5, (0, 2))})
+_I1, _I2 = frozenset({(0, 0), (1, 2)}), frozenset({(1, 1)})
+_SAMPLE_ARGS = (
+    {"Grid": ((1, 2, 0), (3, 4, 0)), "Integer": 2, "Boolean": True, "IntegerTuple": (1, 2), "Object": _O1,
+     "Indices": _I1, "IntegerSet": frozenset({1, 3}), "Tuple[Integer]": (1, 2, 2), "Objects": frozenset({_O1}),
+     "IndicesSet": frozenset({_I1}), "Tuple[Object]": (_O1,), "Tuple[Indices]": (_I1,),
+     "Tuple[Cell]": ((1, (0, 0)),), "Tuple[IntegerTuple]": ((1, 2),), "Tuple[Boolean]": (True, False),
+     "Tuple[Grid]": (((1,),),), "Cell": (1, (0, 0)), "Samples": ((((1, 2), (3, 4)), ((4, 3), (2, 1))),)},
+    {"Grid": ((5, 5), (5, 6), (7, 5)), "Integer": 3, "Boolean": False, "IntegerTuple": (0, -1), "Object": _O2,
+     "Indices": _I2, "IntegerSet": frozenset({0}), "Tuple[Integer]": (4,), "Objects": frozenset({_O1, _O2}),
+     "IndicesSet": frozenset({_I1, _I2}), "Tuple[Object]": (_O2, _O1), "Tuple[Indices]": (_I2, _I1),
+     "Tuple[Cell]": ((2, (1, 0)), (3, (0, 0))), "Tuple[IntegerTuple]": ((0, 0), (3, 1)),
+     "Tuple[Boolean]": (False,), "Tuple[Grid]": (((1, 2),), ((3,),)), "Cell": (4, (2, 1)),
+     "Samples": ((((1,),), ((2,),)), (((3,),), ((3,),)))},
+)
+"""Two different values of every parameter type of the registry (small, fitting the default
+capacity), for the purity checks."""
+
+_ALL_SIGNATURES = [(name, sig) for name, sigs in prims.REGISTRY.items() for sig in sigs]
+
+
+def _sample_args(params: tuple, which: int, caps) -> list:
+    """Host (numpy) JAX values of ``_SAMPLE_ARGS[which]`` for ``params``."""
+    import numpy as np
+
+    from jaxdsl.types import from_python
+
+    out = []
+    for ptype in params:
+        value, overflow = from_python(ptype, _SAMPLE_ARGS[which][ptype], caps)
+        assert not overflow, ptype
+        out.append(jax.tree_util.tree_map(np.asarray, value))
+    return out
+
+
+def _same_tree(a, b) -> bool:
+    import numpy as np
+
+    la, ta = jax.tree_util.tree_flatten(a)
+    lb, tb = jax.tree_util.tree_flatten(b)
+    return ta == tb and all(np.asarray(x).dtype == np.asarray(y).dtype and np.array_equal(x, y)
+                            for x, y in zip(la, lb))
+
+
+def test_jax_implementations_trace_to_pure_effect_free_programs():
+    """Every registry implementation, traced twice on the same arguments, gives the same
+    jaxpr with equal constants (no state that changes from one call to the next: counters,
+    caches that alter the program, random draws at trace time) and the jaxpr has no
+    effects (no debug prints, ordered IO callbacks or other side effects; a stateful
+    ``pure_callback`` has none and is left to the run test below). Traced programs are
+    what the compiler composes, so this is the purity the compiled programs rely on."""
+    caps = Capacity()
+    types_used = {t for _, sig in _ALL_SIGNATURES for t in sig.params}
+    assert types_used <= set(_SAMPLE_ARGS[0]) == set(_SAMPLE_ARGS[1]), types_used - set(_SAMPLE_ARGS[0])
+    for name, sig in _ALL_SIGNATURES:
+        where = f"{name}{sig.params}"
+        args = _sample_args(sig.params, 0, caps)
+        fn = prims.bind_caps(sig.impl, caps)
+        # a new function object each time: JAX caches traces by function identity
+        first, second = (jax.make_jaxpr(lambda *xs: fn(*xs))(*args) for _ in range(2))
+        assert not first.effects, (where, first.effects)
+        assert str(first.jaxpr) == str(second.jaxpr), f"{where}: two traces differ"
+        assert len(first.consts) == len(second.consts) and all(
+            _same_tree(a, b) for a, b in zip(first.consts, second.consts)), f"{where}: constants differ"
+
+
+PURITY_STRIDE = 19
+"""Every ``PURITY_STRIDE``-th registry signature is compiled and run by the purity test
+(about 30 signatures across all families: a few seconds of compilation)."""
+
+
+def test_jax_implementations_are_pure_when_run():
+    """A sample of the signatures, compiled once: the same arguments give identical
+    results before and after a call on other arguments (no state carried between calls,
+    e.g. through a host callback, which the trace test cannot see), and a freshly
+    compiled copy agrees."""
+    caps = Capacity()
+    sample = _ALL_SIGNATURES[::PURITY_STRIDE]
+    assert len({s.impl.__module__ for _, s in sample}) >= 6, "the sample misses families"
+    for name, sig in sample:
+        where = f"{name}{sig.params}"
+        a, b = _sample_args(sig.params, 0, caps), _sample_args(sig.params, 1, caps)
+        compiled = jax.jit(prims.bind_caps(sig.impl, caps))
+        first = jax.device_get(compiled(*a))
+        jax.device_get(compiled(*b))
+        again = jax.device_get(compiled(*a))
+        bound = prims.bind_caps(sig.impl, caps)
+        fresh = jax.device_get(jax.jit(lambda *xs: bound(*xs))(*a))     # a new function: no cache hit
+        assert _same_tree(first, again), f"{where}: a second call on the same arguments differs"
+        assert _same_tree(first, fresh), f"{where}: a fresh compilation differs"
 
 
 # ------------------------------------------------------------------ all 160 primitives

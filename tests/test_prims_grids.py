@@ -12,11 +12,15 @@ other tests (the registry coverage check) import it.
 
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
+import jax
 import pytest
 
+from jaxdsl.prims import bind_caps
 from jaxdsl.prims.grids import SIGNATURES
+from jaxdsl.types import from_python, to_python
 from jaxdsl.values import Capacity
 from tests.equivalence import check_equivalence
 
@@ -245,9 +249,52 @@ def test_every_case_has_a_signature():
     assert set(CASES) == keys
 
 
+NONE_EDGE_VALUES: dict[tuple[str, tuple], tuple] = {
+    ("cellwise", (((),), ((),), 5)): ((),),
+    ("cellwise", (((),), ((1, 2),), None)): ((),),
+}
+"""The edge inputs on which the reference does not raise, with their result (spec §4.10,
+cellwise: one row per row of ``a``, as long as the shorter of ``a[i]`` and ``b[i]``; here
+``a``'s single row is empty, so the fallback is never read). Every other edge input raises
+(a ``None`` factor, dimension or start; ``b`` shorter than ``a``)."""
+
+
+@functools.lru_cache(maxsize=None)
+def _jitted(name: str):
+    (sig,) = SIGNATURES[name]
+    return sig, jax.jit(bind_caps(sig.impl, Capacity()))
+
+
 @pytest.mark.parametrize(
     "name,args", [(n, a) for n, edges in NONE_EDGES.items() for a in edges])
-def test_none_edges_are_cases(name, args):
-    """Every edge input is generated (and so compared by ``test_equivalence``)."""
-    (sig,) = SIGNATURES[name]
-    assert args in CASES[(name, sig.params)]((), ())
+def test_none_edges_through_jax(name, args):
+    """The JAX implementation on each edge input: not ``ok`` (and no overflow) exactly
+    where the reference raises, else the hand-written value of :data:`NONE_EDGE_VALUES`."""
+    sig, fn = _jitted(name)
+    built = []
+    for ptype, arg in zip(sig.params, args):
+        value, overflow = from_python(ptype, arg, Capacity())
+        assert not overflow, (ptype, arg)
+        built.append(value)
+    value, ok, overflow = jax.device_get(fn(*built))
+    assert not bool(overflow), (name, args)
+    expected = NONE_EDGE_VALUES.get((name, args))
+    if expected is None:
+        assert not bool(ok), f"{name}{args}: the reference raises but JAX gives ok"
+    else:
+        assert bool(ok) and to_python(sig.result, value) == expected, (name, args, to_python(sig.result, value))
+
+
+def test_none_edge_values_are_edges():
+    """Each hand-written result belongs to an edge input (a typo would silently turn the
+    case into an expected raise), and the reference agrees with every expectation."""
+    from jaxdsl.reference import PRIMITIVES
+
+    for (name, args), expected in NONE_EDGE_VALUES.items():
+        assert args in NONE_EDGES[name], (name, args)
+        assert PRIMITIVES[name](*args) == expected
+    for name, edges in NONE_EDGES.items():
+        for args in edges:
+            if (name, args) not in NONE_EDGE_VALUES:
+                with pytest.raises(Exception):
+                    PRIMITIVES[name](*args)

@@ -476,8 +476,17 @@ def test_spec_examples():
     assert py("hmirror", (OBJ,), _obj([(1, 1, 2), (2, 1, 3), (3, 3, 2)])) == _obj([(1, 3, 2), (2, 3, 3), (3, 1, 2)])
     assert py("connect", (TUP, TUP), (2, 0), (0, 2)) == frozenset({(0, 2), (1, 1), (2, 0)})
     assert py("inbox", (IDX,), frozenset({(0, 0), (1, 3)})) == frozenset({(0, 1), (0, 2), (1, 1), (1, 2)})
-    assert py("inbox", (IDX,), frozenset({(0, 0)})) == REF["neighbors"]((0, 0))
-    assert py("outbox", (IDX,), frozenset({(1, 1)})) == REF["neighbors"]((1, 1))
+    # spec §4.11 (152): the inbox of a single cell is the ring of its 8 neighbours
+    assert py("inbox", (IDX,), frozenset({(0, 0)})) == frozenset(
+        {(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)})
+    # spec §4.7 (87–89): no bounds check, so neighbours of (0, 0) may be negative
+    assert py("dneighbors", (TUP,), (0, 0)) == frozenset({(-1, 0), (1, 0), (0, -1), (0, 1)})
+    assert py("ineighbors", (TUP,), (0, 0)) == frozenset({(-1, -1), (-1, 1), (1, -1), (1, 1)})
+    assert py("neighbors", (TUP,), (2, 5)) == frozenset(
+        {(1, 4), (1, 5), (1, 6), (2, 4), (2, 6), (3, 4), (3, 5), (3, 6)})
+    # spec §6: the outbox of (1, 1) is the 3×3 ring around it, centre excluded
+    assert py("outbox", (IDX,), frozenset({(1, 1)})) == frozenset(
+        {(0, 0), (0, 1), (0, 2), (1, 0), (1, 2), (2, 0), (2, 1), (2, 2)})
     assert py("corners", (IDX,), frozenset({(1, 1), (3, 4), (2, 2)})) == frozenset({(1, 1), (1, 4), (3, 1), (3, 4)})
     assert py("upscale", (OBJ, INT), _obj([(1, -1, -1), (2, 0, 0)]), 2) == _obj(
         [(1, -1, -1), (1, -1, 0), (1, 0, -1), (1, 0, 0), (2, 1, 1), (2, 1, 2), (2, 2, 1), (2, 2, 2)])
