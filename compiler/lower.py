@@ -146,6 +146,12 @@ def split_segments(typed: TypedProgram, segment_size: int | None, caps: Capacity
     size = len(ops) if not segment_size else segment_size
     chunks = [ops[i:i + size] for i in range(0, len(ops), max(size, 1))]
     outputs = set(outputs or (typed.program.output,))
+    last_chunk: dict[str, int] = {}         # variable → last chunk that reads it
+    for c, chunk in enumerate(chunks):
+        for t in chunk:
+            for a in fns.op_refs(t.op):
+                if isinstance(a, Var):
+                    last_chunk[a.name] = c
     segments = []
     for c, chunk in enumerate(chunks):
         defined_here = {t.op.target for t in chunk}
@@ -155,9 +161,8 @@ def split_segments(typed: TypedProgram, segment_size: int | None, caps: Capacity
                 if isinstance(a, Var) and a.name not in defined_here and a.name not in seen:
                     seen.add(a.name)
                     live_in.append(a.name)
-        used_later = {a.name for later in chunks[c + 1:] for t in later for a in fns.op_refs(t.op)
-                      if isinstance(a, Var)} | outputs
-        live_out = [t.op.target for t in chunk if t.op.target in used_later]
+        live_out = [t.op.target for t in chunk
+                    if t.op.target in outputs or last_chunk.get(t.op.target, -1) > c]
         consts = list(dict.fromkeys(a.name for t in chunk for a in t.op.args if isinstance(a, Const)))
         seg_shapes = tuple(op_shape[t.op.target] for t in chunk)
         defaults = tuple(on_error == "default" and empty_value(typed.var_types[t.op.target])[0]
@@ -327,8 +332,9 @@ class CompiledProgram:
         for s, seg in enumerate(self.segments):
             for name in seg.live_in:
                 last_use[name] = s
-        self._free_after = {s: [n for n, last in last_use.items() if last == s]
-                            for s in range(len(self.segments))}
+        self._free_after: dict[int, list[str]] = {s: [] for s in range(len(self.segments))}
+        for name, last in last_use.items():
+            self._free_after[last].append(name)
         self._consts = [tuple(constant_value(c) for c in seg.consts) for seg in self.segments]
 
     @property
