@@ -27,7 +27,9 @@ and the primitive gets a :class:`~jaxdsl.values.Capacity` whose ``grid`` is the 
 
 from __future__ import annotations
 
+import collections
 import functools
+import gc
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
@@ -174,19 +176,57 @@ def split_segments(typed: TypedProgram, segment_size: int | None, caps: Capacity
     return segments
 
 
+MAP_BUDGET = 40_000
+"""Memory mappings this process may hold before :class:`KernelCache` unloads its least
+recently used executables. Every loaded XLA:CPU executable holds about 80 (each compiled
+function gets its own code, read-only and data pages, JAX 0.10.2), and Linux allows
+``vm.max_map_count`` = 65,530 by default: past it LLVM fails with "Cannot allocate
+memory" and the process segfaults — a 15,848-op batt (700 distinct kernels) and compiling
+all 180 shipped solvers cold both crashed that way before this bound."""
+
+
+def map_count() -> int:
+    """Memory mappings of this process (``/proc/self/maps`` lines; 0 where unavailable)."""
+    try:
+        with open("/proc/self/maps", "rb") as f:
+            return f.read().count(b"\n")
+    except OSError:
+        return 0
+
+
 class KernelCache:
     """Jitted, vmapped segment kernels keyed by segment structure; shared by all programs.
 
+    Loaded executables are kept in least-recently-used order and unloaded when the
+    process's memory mappings exceed :data:`MAP_BUDGET`; an unloaded kernel is loaded again
+    when next needed (:meth:`ensure`: from the export store and JAX's cache, no tracing).
+
     Attributes:
-      hits / misses: how many segment lookups found / built a kernel in this process.
+      hits / misses: segment lookups (:meth:`compile_once`, :meth:`ensure`) whose structure
+        was / was not seen before in this process.
+      unloaded: executables unloaded to stay within :data:`MAP_BUDGET`.
     """
 
     def __init__(self):
         self._kernels: dict[tuple, Callable] = {}
-        self._executables: dict[tuple, Any] = {}
+        self._executables: collections.OrderedDict[tuple, Any] = collections.OrderedDict()
         self._out_specs: dict[tuple, Any] = {}
+        self._structures: set = set()
         self.hits = 0
         self.misses = 0
+        self.unloaded = 0
+
+    def _trim(self) -> None:
+        """Unload least recently used executables while the mappings exceed the budget."""
+        if len(self._executables) < 64:
+            return
+        count = map_count()
+        while count > MAP_BUDGET and len(self._executables) > 16:
+            for _ in range(max(1, len(self._executables) // 8)):    # a batch, then recount
+                self._executables.popitem(last=False)
+                self.unloaded += 1
+            gc.collect()
+            count = map_count()
 
     @staticmethod
     def _shape_key(segment: Segment, args) -> tuple:
@@ -195,7 +235,14 @@ class KernelCache:
         return (segment.key, tuple((tuple(x.shape), str(x.dtype), str(getattr(x, "sharding", None)))
                                    for x in leaves))
 
-    def compile_once(self, segment: Segment, caps: Capacity, *specs) -> tuple[bool, Any]:
+    def _lookup(self, segment: Segment) -> None:
+        if segment.key in self._structures:
+            self.hits += 1
+        else:
+            self._structures.add(segment.key)
+            self.misses += 1
+
+    def compile_once(self, segment: Segment, caps: Capacity, *specs, count: bool = True) -> tuple[bool, Any]:
         """Compile ``segment``'s kernel for argument ``specs`` unless already done in this
         process, keeping the executable for :meth:`executable`.
 
@@ -210,6 +257,8 @@ class KernelCache:
         XLA:CPU in the persistent-cache write (JAX 0.10.2)."""
         from jaxdsl.cache import export_store
 
+        if count:
+            self._lookup(segment)
         key = self._shape_key(segment, specs)
         if key in self._executables:
             return False, self._out_specs[key]
@@ -229,17 +278,36 @@ class KernelCache:
                 jax.jit(exported.call)
             executable = wrapper.lower(*specs).compile()
         self._executables[key] = executable
-        self._out_specs[key] = jax.tree_util.tree_map(lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype),
-                                                      executable.out_info)
+        if key not in self._out_specs:
+            self._out_specs[key] = jax.tree_util.tree_map(lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype),
+                                                          executable.out_info)
+        self._trim()
         return True, self._out_specs[key]
 
     def executable(self, segment: Segment, args) -> Callable | None:
         """The executable :meth:`compile_once` built for arguments shaped like ``args``, or
         None: calling it skips the jitted kernel's tracing and cache lookup."""
-        return self._executables.get(self._shape_key(segment, args))
+        key = self._shape_key(segment, args)
+        executable = self._executables.get(key)
+        if executable is not None:
+            self._executables.move_to_end(key)
+        return executable
+
+    def ensure(self, segment: Segment, caps: Capacity, args) -> Callable:
+        """The executable for ``args`` (device arrays): loaded, or loaded again after
+        :meth:`_trim` unloaded it, or built (:meth:`compile_once` on their shapes)."""
+        self._lookup(segment)
+        executable = self.executable(segment, args)
+        if executable is None:
+            spec = lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype, sharding=getattr(x, "sharding", None))  # noqa: E731
+            specs = (spec(args[0]), args[1], *jax.tree_util.tree_map(spec, tuple(args[2:])))
+            self.compile_once(segment, caps, *specs, count=False)
+            executable = self.executable(segment, args)
+        return executable
 
     def __len__(self) -> int:
-        return len(self._kernels)
+        """Distinct segment structures looked up."""
+        return len(self._structures)
 
     def get(self, segment: Segment, caps: Capacity) -> Callable:
         """The kernel for ``segment``:
@@ -251,9 +319,7 @@ class KernelCache:
         fixes the batch size for segments whose ops read only constants."""
         kernel = self._kernels.get(segment.key)
         if kernel is not None:
-            self.hits += 1
             return kernel
-        self.misses += 1
 
         def body(count, consts, *triples):
             env = dict(zip(segment.live_in, triples))
@@ -408,7 +474,7 @@ class CompiledProgram:
         keep = set(self.outputs)
         for s, seg in enumerate(self.segments):
             args = (count, self._consts[s], *(env[n] for n in seg.live_in))
-            kernel = self.kernels.executable(seg, args) or self.kernels.get(seg, self.caps)
+            kernel = self.kernels.ensure(seg, self.caps, args)
             results, count = kernel(*args)
             env.update(zip(seg.live_out, results))
             for name in self._free_after[s]:
