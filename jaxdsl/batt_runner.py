@@ -17,8 +17,9 @@ backends run every batt on every sample of the data:
   sample).
 
 The JAX backend compiles each batt once (per-op kernels shared with every program) with
-every candidate and score variable as an output; a (batt, sample) pair where any entry
-overflowed is re-run by :func:`compiler.batt.run_batt_reference` (the exact fallback).
+every candidate and score variable as an output; an entry that overflowed on a sample is
+re-run exactly by :func:`compiler.batt.run_batt_reference` on its slice of the batt
+(:func:`entry_batt`; the whole batt where ``S`` did not fit).
 Unlike tokpidjin's two calls per sample (``C = None`` then ``C = O``), each sample runs
 once with ``C`` known where it is: candidates do not read ``C``, and a differ's value is
 the one of the second call.
@@ -26,6 +27,7 @@ the one of the second call.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -33,9 +35,10 @@ from typing import Callable, Sequence
 import jax
 import numpy as np
 
-from compiler.batt import Batt, batt_types, demos_as_S, run_batt_reference
+from compiler.batt import Batt, Candidate, batt_types, demos_as_S, run_batt_reference
 from compiler.errors import TypeInferenceError
 from compiler.infer import infer
+from compiler.ir import Var
 from compiler.lower import CompiledProgram
 from jaxdsl.config import Config
 from jaxdsl.containers import stack_samples
@@ -123,18 +126,26 @@ class _Collector:
 
     def put_reference(self, k: int, result) -> None:
         """Store one reference :class:`~compiler.batt.BattRefResult` for sample ``k``."""
-        sample = self.samples[k]
         for j, (ok, value) in enumerate(result.candidates):
-            self.c_ok[j, k], self.c_ovf[j, k] = ok, False
-            self.c_match[j, k] = ok and sample.output is not None and value == sample.output
-            if ok and sample.kind == "test":
-                self.c_out[j][k] = value
-            else:
-                self.c_out[j].pop(k, None)
+            self.put_candidate(j, k, ok, value)
         for j, (ok, value) in enumerate(result.scores):
-            valid, pair = _score_pair(value) if ok else (False, (0, 0))
-            self.s_ok[j, k], self.s_ovf[j, k], self.s_valid[j, k] = ok, False, valid
-            self.s_val[j, k] = pair
+            self.put_score(j, k, ok, value)
+
+    def put_candidate(self, j: int, k: int, ok: bool, value) -> None:
+        """Store the exact outcome of candidate ``j`` on sample ``k`` (not overflowed)."""
+        sample = self.samples[k]
+        self.c_ok[j, k], self.c_ovf[j, k] = ok, False
+        self.c_match[j, k] = ok and sample.output is not None and value == sample.output
+        if ok and sample.kind == "test":
+            self.c_out[j][k] = value
+        else:
+            self.c_out[j].pop(k, None)
+
+    def put_score(self, j: int, k: int, ok: bool, value) -> None:
+        """Store the exact outcome of score ``j`` on sample ``k`` (not overflowed)."""
+        valid, pair = _score_pair(value) if ok else (False, (0, 0))
+        self.s_ok[j, k], self.s_ovf[j, k], self.s_valid[j, k] = ok, False, valid
+        self.s_val[j, k] = pair
 
     def runs(self) -> tuple[list[ProgramRun], list[ScoreRun]]:
         """The candidates as :class:`ProgramRun` (with ranks) and the scores as :class:`ScoreRun`."""
@@ -153,6 +164,47 @@ class _Collector:
             run.rank = rank
             runs.append(run)
         return runs, scores
+
+
+def entry_batt(batt: Batt, entry) -> Batt:
+    """The part of ``batt`` one entry (a :class:`~compiler.batt.Candidate` or
+    :class:`~compiler.batt.Score`) depends on: its variable's backward slice (every op it
+    reads, transitively, in program order) with that entry alone. The exact fallback
+    re-runs these instead of the whole batt: a sample where one candidate of a
+    15,848-op batt overflowed costs its solver's few ops, not the batt's."""
+    by_target = {op.target: op for op in batt.ops}
+    needed, stack = set(), [entry.var]
+    while stack:
+        name = stack.pop()
+        op = by_target.get(name)
+        if op is None or name in needed:
+            continue
+        needed.add(name)
+        stack += [r.name for r in (op.callee, *op.args) if isinstance(r, Var)]
+    ops = tuple(op for op in batt.ops if op.target in needed)
+    program = dataclasses.replace(batt.program, ops=ops, output=entry.var)
+    is_candidate = isinstance(entry, Candidate)
+    return dataclasses.replace(batt, program=program, safe=batt.safe & needed,
+                               candidates=(entry,) if is_candidate else (),
+                               scores=() if is_candidate else (entry,))
+
+
+def _fallback(batt: Batt, col: "_Collector", whole: np.ndarray, on_error: str, types) -> None:
+    """Re-run overflowed entries exactly: whole samples where ``whole`` (their ``S`` did
+    not fit), else each overflowed entry's slice (:func:`entry_batt`)."""
+    samples = col.samples
+    for k in np.flatnonzero(whole):
+        col.put_reference(int(k), _reference_one(batt, samples[k], on_error, types))
+    slices: dict = {}
+    for kind, flags, entries, put in (("c", col.c_ovf, batt.candidates, col.put_candidate),
+                                      ("s", col.s_ovf, batt.scores, col.put_score)):
+        for j, k in zip(*np.nonzero(flags)):
+            sub = slices.get((kind, j))
+            if sub is None:
+                sub = slices[(kind, j)] = entry_batt(batt, entries[j])
+            result = _reference_one(sub, samples[k], on_error, types)
+            ok, value = (result.candidates or result.scores)[0]
+            put(int(j), int(k), ok, value)
 
 
 def _reference_one(batt: Batt, sample: Sample, on_error: str, types):
@@ -232,7 +284,7 @@ def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Conf
     compile_s = time.perf_counter() - t0
 
     cols = [_Collector(b, nm, samples) for b, nm in zip(batts, names)]
-    any_ovf = [np.zeros(n, bool) for _ in batts]
+    s_whole = [np.zeros(n, bool) for _ in batts]       # samples whose S did not fit
     op_ovf = 0
     t0 = time.perf_counter()
     for bi in range(n_batches):
@@ -243,7 +295,7 @@ def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Conf
         c = jax.device_put(take(expected), sharding)
         exp_rows = take(expected)
         s_rows = jax.device_put(take(s_inputs), sharding) if s_inputs is not None else None
-        for cp, col, ovf_any, batt in zip(compiled, cols, any_ovf, batts):
+        for cp, col, whole, batt in zip(compiled, cols, s_whole, batts):
             uses_s = reads_s(cp)
             ok_in = {"C": has_expected[rows]}
             if uses_s:
@@ -252,14 +304,13 @@ def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Conf
             op_ovf += int(np.sum(count[:real]))
             ks = np.arange(rows.start, rows.start + real)
             if uses_s:
-                ovf_any[ks] |= s_overflow[rows][:real]      # S did not fit: the reference re-runs it
+                whole[ks] |= s_overflow[rows][:real]      # S did not fit: the reference re-runs it
             for j, cand in enumerate(batt.candidates):
                 value, ok, ovf = outs[cand.var]
                 ok, ovf = ok[:real], ovf[:real]
                 col.c_ok[j, ks], col.c_ovf[j, ks] = ok & ~ovf, ovf
                 same = grids_equal(value, exp_rows)[:real]
                 col.c_match[j, ks] = same & ok & ~ovf & has_expected[rows][:real]
-                ovf_any[ks] |= ovf
                 for k in test_rows:
                     if rows.start <= k < rows.start + real and ok[k - rows.start] and not ovf[k - rows.start]:
                         i = k - rows.start
@@ -270,7 +321,6 @@ def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Conf
                 col.s_ok[j, ks], col.s_ovf[j, ks] = ok & ~ovf, ovf
                 col.s_valid[j, ks] = ok & ~ovf
                 col.s_val[j, ks] = np.where((ok & ~ovf)[:, None], np.asarray(value)[:real], 0)
-                ovf_any[ks] |= ovf
             if bar:
                 bar.update(1)
     run_s = time.perf_counter() - t0
@@ -281,10 +331,9 @@ def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Conf
     fallback_s = 0.0
     if fallback:
         t0 = time.perf_counter()
-        for batt, col, ovf_any in zip(batts, cols, any_ovf):
+        for batt, col, whole in zip(batts, cols, s_whole):
             types = batt_types(batt) if on_error == "default" else None
-            for k in np.flatnonzero(ovf_any):
-                col.put_reference(int(k), _reference_one(batt, samples[k], on_error, types))
+            _fallback(batt, col, whole, on_error, types)
         fallback_s = time.perf_counter() - t0
     runs, scores = [], []
     for col in cols:

@@ -4,6 +4,7 @@ write the result files (jaxdsl.batt_runner, jaxdsl.evaluate --batt, jaxdsl.compi
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 
 from compiler.batt import parse_batt_source
+from compiler.ir import Var
 from jaxdsl import batt_runner, card, report, runner
 from jaxdsl.config import Config
 from jaxdsl.data import load_tasks, samples, select_tasks
@@ -201,3 +203,36 @@ def test_evaluate_and_compile_cli_with_batt(tmp_path):
     r = subprocess.run([sys.executable, "-m", "jaxdsl.evaluate", "--batt", str(bad), "--noprogress"],
                        capture_output=True, text=True)
     assert r.returncode == 2 and f"{bad}:2" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_entry_batt_is_the_backward_slice():
+    batt = _batt(0.0)
+    for entry in (batt.candidates[1], batt.scores[-1]):
+        sub = batt_runner.entry_batt(batt, entry)
+        targets = {op.target for op in sub.ops}
+        assert sub.program.output == entry.var and entry.var in targets
+        assert len(sub.ops) < len(batt.ops)
+        for op in sub.ops:   # closed: every variable read is a parameter or defined in the slice
+            for r in (op.callee, *op.args):
+                assert not isinstance(r, Var) or r.name in targets | {"S", "I", "C"}
+        assert [op.target for op in sub.ops] == [op.target for op in batt.ops if op.target in targets]
+        for S, I, C in [(batt_runner.demos_as_S(s.demos), s.input, s.output) for s in _samples()[:4]]:
+            whole = batt_runner.run_batt_reference(batt, S, I, C)
+            part = batt_runner.run_batt_reference(sub, S, I, C)
+            mine = (part.candidates or part.scores)[0]
+            theirs = (whole.candidates[batt.candidates.index(entry)] if entry in batt.candidates
+                      else whole.scores[batt.scores.index(entry)])
+            assert mine == theirs
+
+
+def test_entry_fallback_makes_small_capacities_exact():
+    """Tiny capacities make many entries overflow; the per-entry fallback still gives the
+    reference's results, and without it the overflowed entries stay marked."""
+    small = dataclasses.replace(_config(), capacity=_config().capacity._replace(patch=24, object_cells=48, objects=6))
+    batt = _batt(0.0)
+    ref = batt_runner.run_batts_reference([batt], _samples())
+    bare = batt_runner.run_batts_jax([batt], _samples(), small, fallback=False)
+    overflowed = sum(int(np.sum(r.overflow)) for r in bare.runs)
+    assert overflowed > 0
+    exact = batt_runner.run_batts_jax([batt], _samples(), small)
+    _same(ref, exact)
