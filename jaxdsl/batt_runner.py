@@ -166,14 +166,9 @@ class _Collector:
         return runs, scores
 
 
-def entry_batt(batt: Batt, entry) -> Batt:
-    """The part of ``batt`` one entry (a :class:`~compiler.batt.Candidate` or
-    :class:`~compiler.batt.Score`) depends on: its variable's backward slice (every op it
-    reads, transitively, in program order) with that entry alone. The exact fallback
-    re-runs these instead of the whole batt: a sample where one candidate of a
-    15,848-op batt overflowed costs its solver's few ops, not the batt's."""
-    by_target = {op.target: op for op in batt.ops}
-    needed, stack = set(), [entry.var]
+def _slice_targets(by_target: dict, var: str) -> frozenset:
+    """Targets of every op ``var`` depends on, transitively (itself included)."""
+    needed, stack = set(), [var]
     while stack:
         name = stack.pop()
         op = by_target.get(name)
@@ -181,30 +176,57 @@ def entry_batt(batt: Batt, entry) -> Batt:
             continue
         needed.add(name)
         stack += [r.name for r in (op.callee, *op.args) if isinstance(r, Var)]
+    return frozenset(needed)
+
+
+def sub_batt(batt: Batt, candidates=(), scores=(), needed: frozenset | None = None) -> Batt:
+    """The part of ``batt`` that the given entries depend on: the backward slice of their
+    variables (every op they read, transitively, in program order) with those entries
+    alone. The exact fallback re-runs these instead of the whole batt: a sample where one
+    candidate of a 15,848-op batt overflowed costs its solver's few ops, not the batt's."""
+    if needed is None:
+        by_target = {op.target: op for op in batt.ops}
+        needed = frozenset().union(*(_slice_targets(by_target, e.var) for e in (*candidates, *scores)))
     ops = tuple(op for op in batt.ops if op.target in needed)
-    program = dataclasses.replace(batt.program, ops=ops, output=entry.var)
-    is_candidate = isinstance(entry, Candidate)
+    last = (candidates or scores)[-1].var
+    program = dataclasses.replace(batt.program, ops=ops, output=last)
     return dataclasses.replace(batt, program=program, safe=batt.safe & needed,
-                               candidates=(entry,) if is_candidate else (),
-                               scores=() if is_candidate else (entry,))
+                               candidates=tuple(candidates), scores=tuple(scores))
+
+
+def entry_batt(batt: Batt, entry) -> Batt:
+    """:func:`sub_batt` of one entry (a :class:`~compiler.batt.Candidate` or
+    :class:`~compiler.batt.Score`)."""
+    if isinstance(entry, Candidate):
+        return sub_batt(batt, candidates=(entry,))
+    return sub_batt(batt, scores=(entry,))
 
 
 def _fallback(batt: Batt, col: "_Collector", whole: np.ndarray, on_error: str, types) -> None:
     """Re-run overflowed entries exactly: whole samples where ``whole`` (their ``S`` did
-    not fit), else each overflowed entry's slice (:func:`entry_batt`)."""
+    not fit), else, per sample, the union of its overflowed entries' slices in one
+    reference run (a solver's candidate and the differ scores of its output share it)."""
     samples = col.samples
     for k in np.flatnonzero(whole):
         col.put_reference(int(k), _reference_one(batt, samples[k], on_error, types))
+    by_target = {op.target: op for op in batt.ops}
     slices: dict = {}
-    for kind, flags, entries, put in (("c", col.c_ovf, batt.candidates, col.put_candidate),
-                                      ("s", col.s_ovf, batt.scores, col.put_score)):
-        for j, k in zip(*np.nonzero(flags)):
-            sub = slices.get((kind, j))
-            if sub is None:
-                sub = slices[(kind, j)] = entry_batt(batt, entries[j])
-            result = _reference_one(sub, samples[k], on_error, types)
-            ok, value = (result.candidates or result.scores)[0]
-            put(int(j), int(k), ok, value)
+
+    def targets(entry):
+        if entry.var not in slices:
+            slices[entry.var] = _slice_targets(by_target, entry.var)
+        return slices[entry.var]
+
+    for k in np.flatnonzero((col.c_ovf.any(axis=0) | col.s_ovf.any(axis=0)) & ~whole):
+        cs = [int(j) for j in np.flatnonzero(col.c_ovf[:, k])]
+        ss = [int(j) for j in np.flatnonzero(col.s_ovf[:, k])]
+        cands, scs = [batt.candidates[j] for j in cs], [batt.scores[j] for j in ss]
+        needed = frozenset().union(*(targets(e) for e in (*cands, *scs)))
+        result = _reference_one(sub_batt(batt, cands, scs, needed), samples[k], on_error, types)
+        for j, (ok, value) in zip(cs, result.candidates):
+            col.put_candidate(j, int(k), ok, value)
+        for j, (ok, value) in zip(ss, result.scores):
+            col.put_score(j, int(k), ok, value)
 
 
 def _reference_one(batt: Batt, sample: Sample, on_error: str, types):
