@@ -43,10 +43,8 @@ from compiler.lower import CompiledProgram
 from jaxdsl.config import Config
 from jaxdsl.containers import stack_samples
 from jaxdsl.data import Sample
-from jaxdsl.runner import (ProgramRun, RunResult, batch_layout, grids_equal, micro_batches,
-                           stack_grids)
+from jaxdsl.runner import ProgramRun, RunResult, batch_layout, grid_outcomes, micro_batches, stack_grids
 from jaxdsl.types import GRID, INTEGER_TUPLE, SAMPLES
-from jaxdsl.values import grid_from_numpy
 
 
 @dataclass
@@ -331,12 +329,8 @@ def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Conf
                 value, ok, ovf = outs[cand.var]
                 ok, ovf = ok[:real], ovf[:real]
                 col.c_ok[j, ks], col.c_ovf[j, ks] = ok & ~ovf, ovf
-                same = grids_equal(value, exp_rows)[:real]
-                col.c_match[j, ks] = same & ok & ~ovf & has_expected[rows][:real]
-                for k in test_rows:
-                    if rows.start <= k < rows.start + real and ok[k - rows.start] and not ovf[k - rows.start]:
-                        i = k - rows.start
-                        col.c_out[j][k] = grid_from_numpy(value.cells[i], value.h[i], value.w[i])
+                col.c_match[j, ks] = grid_outcomes(value, ok, ovf, exp_rows, has_expected[rows], rows.start,
+                                                   test_rows, col.c_out[j])
             for j, sc in enumerate(batt.scores):
                 value, ok, ovf = outs[sc.var]
                 ok, ovf = ok[:real], ovf[:real]

@@ -244,6 +244,25 @@ def grids_equal(a: Grid, b: Grid) -> np.ndarray:
     return (a.h == b.h) & (a.w == b.w) & same
 
 
+def grid_outcomes(value: Grid, ok: np.ndarray, ovf: np.ndarray, expected: Grid, has_expected: np.ndarray,
+                  start: int, test_rows: Sequence[int], outputs: dict) -> np.ndarray:
+    """Match flags of one micro-batch of Grid results, and their test outputs.
+
+    Args: ``value`` / ``expected`` host Grid batches of the micro-batch (rows ``start …``);
+    ``ok`` / ``ovf`` ``bool[R]`` for its first ``R`` rows (the real samples);
+    ``has_expected`` ``bool[≥ R]``; ``test_rows`` sample indices of test pairs; ``outputs``
+    sample index → Python grid, filled with every ok, not overflowed test output.
+    Returns ``bool[R]``: ok, not overflowed, an expected output exists and it is equal.
+    """
+    R = len(ok)
+    match = grids_equal(value, expected)[:R] & ok & ~ovf & has_expected[:R]
+    for k in test_rows:
+        i = k - start
+        if 0 <= i < R and ok[i] and not ovf[i]:
+            outputs[k] = grid_from_numpy(value.cells[i], value.h[i], value.w[i])
+    return match
+
+
 def run_jax(programs: Sequence[Program], samples: Sequence[Sample], config: Config, devices: int = 1,
             progress: Callable | None = None, fallback: bool = True) -> RunResult:
     """Evaluate every program on every sample with the JAX backend.
@@ -296,12 +315,9 @@ def run_jax(programs: Sequence[Program], samples: Sequence[Sample], config: Conf
             oks[cp.name][rows], ovfs[cp.name][rows] = ok, ovf
             op_overflows[cp.name] += int(np.sum(op_ovf[: max(0, min(batch, n - rows.start))]))
             if cp.output_type == GRID:
-                same = grids_equal(value, jax.tree_util.tree_map(lambda a: a[rows], expected))
-                matches[cp.name][rows] = same & ok & ~ovf & has_expected[rows]
-                for k in test_rows:
-                    if rows.start <= k < rows.stop and ok[k - rows.start] and not ovf[k - rows.start]:
-                        j = k - rows.start
-                        outs[cp.name][k] = grid_from_numpy(value.cells[j], value.h[j], value.w[j])
+                matches[cp.name][rows] = grid_outcomes(
+                    value, ok, ovf, jax.tree_util.tree_map(lambda a: a[rows], expected), has_expected[rows],
+                    rows.start, test_rows, outs[cp.name])
             if bar:
                 bar.update(1)
     run_s = time.perf_counter() - t0
