@@ -64,7 +64,8 @@ from jaxdsl import types as T
 from jaxdsl.types import empty_value  # noqa: F401  (re-exported)
 
 from .errors import ParseError, ProgramError, TypeInferenceError
-from .ir import Op, Program, Var
+from . import limits
+from .ir import Op, PrimRef, Program, Var
 from .parse import _check_new_name, _describe, _parse_call, _resolve
 from .refexec import _value
 
@@ -462,18 +463,26 @@ class BattRefResult:
       candidates: per :class:`Candidate`, ``(ok, value)``; value is None when not ok.
       scores: per :class:`Score`, ``(ok, value)``; value is None when not ok.
       op_ok: one flag per op, in program order.
+      limit: ``"line N: reason"`` of the first resource limit the pair met
+        (:mod:`compiler.limits`), else None.
+      limited: targets of the ops stopped by a limit: an op whose value crosses a size
+        limit, every op that reads one (whatever ``on_error`` says: limits are not
+        errors of the batt), and, when the time budget runs out, every op not yet run.
+        These ops are not ok; an entry whose variable is here is recorded as ``limit``.
     """
 
     candidates: list[tuple[bool, Any]]
     scores: list[tuple[bool, Any]]
     op_ok: tuple[bool, ...]
+    limit: str | None = None
+    limited: frozenset = frozenset()
 
 
 ON_ERROR = ("poison", "default")
 
 
 def run_batt_reference(batt: Batt, S, I, C, on_error: str = "poison",
-                       types: dict | None = None) -> BattRefResult:
+                       types: dict | None = None, timeout: float | None = None) -> BattRefResult:
     """Run a batt on one sample with the reference DSL (spec §4.1 semantics, §4.6 calls).
 
     Args:
@@ -487,6 +496,8 @@ def run_batt_reference(batt: Batt, S, I, C, on_error: str = "poison",
         result type and is ok; ops whose type has no empty value stay not ok).
       types: variable → DSL type for ``"default"``; computed by :func:`batt_types` when
         None. Ignored under ``"poison"``.
+      timeout: the pair's time budget in seconds (None or ≤ 0: none), see
+        :class:`compiler.limits.Budget`.
 
     Returns:
       :class:`BattRefResult`. Errors inside the batt's ops never raise.
@@ -504,29 +515,61 @@ def run_batt_reference(batt: Batt, S, I, C, on_error: str = "poison",
     env: dict = {"S": S, "I": I, "C": C}
     good: dict = {"S": True, "I": True, "C": C is not None}
     op_ok = []
-    for op in batt.ops:
-        bad = {r.name for r in (op.callee, *op.args) if isinstance(r, Var) and not good[r.name]}
-        failed = bool(bad)
-        if not bad:
-            try:
-                env[op.target] = _value(op.callee, env)(*(_value(a, env) for a in op.args))
-            except Exception:  # noqa: BLE001 - any raise marks the op failed
-                failed = True
-        ok = not failed
-        if failed and default:
-            has_empty, value = empty_value(types.get(op.target))
-            if has_empty:
-                env[op.target], ok = value, True
-        if not ok:
+    limit = None
+    limited: set = set()     # ops stopped by a resource limit, and every op that reads one
+    budget = limits.Budget(timeout)
+    line = batt.line
+    try:
+        with budget:
+            for op in batt.ops:
+                line = op.line
+                if budget.over():
+                    raise limits.PairTimeout()
+                refs = [r.name for r in (op.callee, *op.args) if isinstance(r, Var)]
+                if any(r in limited for r in refs):
+                    limited.add(op.target)
+                    good[op.target] = False
+                    op_ok.append(False)
+                    continue
+                failed = not all(good[r] for r in refs)
+                if not failed:
+                    try:
+                        args = tuple(_value(a, env) for a in op.args)
+                        if isinstance(op.callee, PrimRef):
+                            limits.precheck(op.callee.name, args)
+                        value = _value(op.callee, env)(*args)
+                        limits.check_value(value)
+                        env[op.target] = value
+                    except limits.LimitExceeded as exc:
+                        limit = limit or f"line {op.line}: {exc.reason}"
+                        limited.add(op.target)
+                        good[op.target] = False
+                        op_ok.append(False)
+                        continue
+                    except Exception:  # noqa: BLE001 - any raise marks the op failed
+                        failed = True
+                ok = not failed
+                if failed and default:
+                    has_empty, value = empty_value(types.get(op.target))
+                    if has_empty:
+                        env[op.target], ok = value, True
+                if not ok:
+                    env.pop(op.target, None)
+                good[op.target] = ok
+                op_ok.append(ok)
+    except limits.PairTimeout:
+        limit = f"line {line}: {budget.reason()}"
+        for op in batt.ops[len(op_ok):]:
+            limited.add(op.target)
+            good[op.target] = False
             env.pop(op.target, None)
-        good[op.target] = ok
-        op_ok.append(ok)
+        op_ok += [False] * (len(batt.ops) - len(op_ok))
 
     def entry(var):
         return (True, env[var]) if good[var] else (False, None)
 
     return BattRefResult([entry(c.var) for c in batt.candidates],
-                         [entry(s.var) for s in batt.scores], tuple(op_ok))
+                         [entry(s.var) for s in batt.scores], tuple(op_ok), limit, frozenset(limited))
 
 
 def demos_as_S(demos) -> tuple:

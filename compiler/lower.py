@@ -41,6 +41,8 @@ from jaxdsl.types import empty_value, from_python
 from jaxdsl.values import Capacity
 
 from . import functions as fns
+from . import limits
+from .errors import UnsupportedError
 from .capacity import GridShapes, OpShape, infer_grid_caps
 from .functions import constant_value, pad_grid  # noqa: F401  (re-exported)
 from .infer import TypedOp, TypedProgram, constant_type
@@ -394,6 +396,10 @@ class CompiledProgram:
         self.kernels = DEFAULT_KERNELS if kernels is None else kernels
         self.grid_shapes = infer_grid_caps(typed, caps, max_side)
         self.segments = split_segments(typed, segment_size, caps, self.grid_shapes, self.outputs, on_error)
+        try:
+            limits.check_compile_memory(max((len(seg.ops) for seg in self.segments), default=0))
+        except limits.LimitExceeded as exc:
+            raise UnsupportedError(typed.program.file, typed.program.line, exc.reason) from None
         last_use: dict[str, int] = {}
         for s, seg in enumerate(self.segments):
             for name in seg.live_in:

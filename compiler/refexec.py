@@ -2,7 +2,9 @@
 pure-Python reference DSL.
 
 Errors are data: an op that raises is not ok, and so is every op that uses a value that
-is not ok (poison propagation); a not-ok op is not executed. No overflow exists here.
+is not ok (poison propagation); a not-ok op is not executed. No overflow exists here, but
+resource limits do (:mod:`compiler.limits`): a pair whose value crosses a size limit or
+whose run crosses its time budget stops there and is recorded as ``limit``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from jaxdsl import reference
 from jaxdsl.reference.constants import CONSTANTS
 
+from . import limits
 from .ir import Const, PrimRef, Program, Var
 
 
@@ -25,6 +28,9 @@ class RefResult:
       ok: True when the output op (and everything it depends on) ran without raising.
       op_ok: one flag per op, in program order.
       error: ``"line N: ExceptionType: message"`` of the first op that raised, if any.
+      values: with ``keep_values``, variable → value of every ok variable.
+      limit: ``"line N: reason"`` when the pair stopped at a resource limit
+        (:mod:`compiler.limits`; then ``ok`` is False and later ops are not ok), else None.
     """
 
     output: Any
@@ -32,33 +38,61 @@ class RefResult:
     op_ok: tuple[bool, ...]
     error: str | None = None
     values: dict | None = None
+    limit: str | None = None
 
 
-def run_program(program: Program, *inputs: Any, keep_values: bool = False) -> RefResult:
+def run_program(program: Program, *inputs: Any, keep_values: bool = False,
+                timeout: float | None = None) -> RefResult:
     """Run ``program`` on ``inputs`` (one per parameter, e.g. the sample's input grid).
+
+    Args:
+      timeout: the pair's time budget in seconds (None or ≤ 0: none); see
+        :class:`compiler.limits.Budget`.
 
     Returns a :class:`RefResult`; never raises for errors inside the program. With
     ``keep_values`` its ``values`` maps every variable that was computed (ok) to its value.
+    A value beyond :data:`compiler.limits.MAX_CELLS` / ``MAX_INT`` or a spent budget stops
+    the pair with ``limit`` set and ``ok`` False.
     """
     env: dict[str, Any] = dict(zip(program.params, inputs))
     good: dict[str, bool] = {p: True for p in program.params}
     op_ok: list[bool] = []
-    first_error = None
-    for op in program.ops:
-        refs = (op.callee, *op.args)
-        if not all(good[r.name] for r in refs if isinstance(r, Var)):
-            good[op.target] = False
-            op_ok.append(False)
-            continue
-        fn = _value(op.callee, env)
-        try:
-            env[op.target] = fn(*(_value(a, env) for a in op.args))
-            good[op.target] = True
-        except Exception as exc:  # noqa: BLE001 - any raise marks the op not ok
-            good[op.target] = False
-            if first_error is None:
-                first_error = f"line {op.line}: {type(exc).__name__}: {exc}"[:300]
-        op_ok.append(good[op.target])
+    first_error = limit = None
+    line = program.line
+    budget = limits.Budget(timeout)
+    try:
+        with budget:
+            for op in program.ops:
+                line = op.line
+                refs = (op.callee, *op.args)
+                if not all(good[r.name] for r in refs if isinstance(r, Var)):
+                    good[op.target] = False
+                    op_ok.append(False)
+                    continue
+                if budget.over():
+                    raise limits.PairTimeout()
+                fn = _value(op.callee, env)
+                args = tuple(_value(a, env) for a in op.args)
+                try:
+                    if isinstance(op.callee, PrimRef):
+                        limits.precheck(op.callee.name, args)
+                    value = fn(*args)
+                    limits.check_value(value)
+                    env[op.target] = value
+                    good[op.target] = True
+                except limits.LimitExceeded as exc:
+                    limit = f"line {op.line}: {exc.reason}"
+                    break
+                except Exception as exc:  # noqa: BLE001 - any raise marks the op not ok
+                    good[op.target] = False
+                    if first_error is None:
+                        first_error = f"line {op.line}: {type(exc).__name__}: {exc}"[:300]
+                op_ok.append(good[op.target])
+    except limits.PairTimeout:
+        limit = f"line {line}: {budget.reason()}"
+    if limit is not None:
+        op_ok += [False] * (len(program.ops) - len(op_ok))
+        return RefResult(None, False, tuple(op_ok), first_error, env if keep_values else None, limit)
     ok = good[program.output]
     return RefResult(env.get(program.output) if ok else None, ok, tuple(op_ok), first_error,
                      env if keep_values else None)

@@ -39,6 +39,7 @@ from compiler.batt import Batt, Candidate, batt_types, demos_as_S, run_batt_refe
 from compiler.errors import TypeInferenceError
 from compiler.infer import infer
 from compiler.ir import Var
+from compiler.limits import DEFAULT_PAIR_TIMEOUT
 from compiler.lower import CompiledProgram
 from jaxdsl.config import Config
 from jaxdsl.containers import stack_samples
@@ -116,23 +117,27 @@ class _Collector:
     def __init__(self, batt: Batt, names: list[str], samples: Sequence[Sample]):
         n, nc, ns = len(samples), len(batt.candidates), len(batt.scores)
         self.batt, self.names, self.samples = batt, names, samples
-        self.c_ok, self.c_ovf, self.c_match = (np.zeros((nc, n), bool) for _ in range(3))
+        self.c_ok, self.c_ovf, self.c_match, self.c_lim = (np.zeros((nc, n), bool) for _ in range(4))
         self.c_out: list[dict[int, object]] = [{} for _ in range(nc)]
         self.s_ok, self.s_ovf, self.s_valid = (np.zeros((ns, n), bool) for _ in range(3))
         self.s_val = np.zeros((ns, n, 2), np.int64)
         self.c_jax = self.s_jax = None    # the JAX backend's overflow flags, before fallback
 
-    def put_reference(self, k: int, result) -> None:
-        """Store one reference :class:`~compiler.batt.BattRefResult` for sample ``k``."""
-        for j, (ok, value) in enumerate(result.candidates):
-            self.put_candidate(j, k, ok, value)
-        for j, (ok, value) in enumerate(result.scores):
+    def put_reference(self, k: int, result, cs=None, ss=None) -> None:
+        """Store one reference :class:`~compiler.batt.BattRefResult` for sample ``k``: its
+        candidates are candidates ``cs`` of the batt (default: all), its scores ``ss``."""
+        cs = range(len(result.candidates)) if cs is None else cs
+        ss = range(len(result.scores)) if ss is None else ss
+        for j, (ok, value) in zip(cs, result.candidates):
+            self.put_candidate(j, k, ok, value, self.batt.candidates[j].var in result.limited)
+        for j, (ok, value) in zip(ss, result.scores):
             self.put_score(j, k, ok, value)
 
-    def put_candidate(self, j: int, k: int, ok: bool, value) -> None:
-        """Store the exact outcome of candidate ``j`` on sample ``k`` (not overflowed)."""
+    def put_candidate(self, j: int, k: int, ok: bool, value, limit: bool = False) -> None:
+        """Store the exact outcome of candidate ``j`` on sample ``k`` (not overflowed;
+        ``limit``: stopped by a resource limit)."""
         sample = self.samples[k]
-        self.c_ok[j, k], self.c_ovf[j, k] = ok, False
+        self.c_ok[j, k], self.c_ovf[j, k], self.c_lim[j, k] = ok, False, limit
         self.c_match[j, k] = ok and sample.output is not None and value == sample.output
         if ok and sample.kind == "test":
             self.c_out[j][k] = value
@@ -158,7 +163,7 @@ class _Collector:
                 if sr.site == c.solver:
                     rank += np.where(sr.valid, np.clip(sr.value[:, 0], 0, 1000), 0)
             run = ProgramRun(self.names[j], self.c_ok[j], self.c_ovf[j], self.c_match[j], self.c_out[j],
-                             None if self.c_jax is None else self.c_jax[j])
+                             None if self.c_jax is None else self.c_jax[j], limit=self.c_lim[j])
             run.rank = rank
             runs.append(run)
         return runs, scores
@@ -200,13 +205,14 @@ def entry_batt(batt: Batt, entry) -> Batt:
     return sub_batt(batt, scores=(entry,))
 
 
-def _fallback(batt: Batt, col: "_Collector", whole: np.ndarray, on_error: str, types) -> None:
+def _fallback(batt: Batt, col: "_Collector", whole: np.ndarray, on_error: str, types,
+              timeout: float | None = None) -> None:
     """Re-run overflowed entries exactly: whole samples where ``whole`` (their ``S`` did
     not fit), else, per sample, the union of its overflowed entries' slices in one
     reference run (a solver's candidate and the differ scores of its output share it)."""
     samples = col.samples
     for k in np.flatnonzero(whole):
-        col.put_reference(int(k), _reference_one(batt, samples[k], on_error, types))
+        col.put_reference(int(k), _reference_one(batt, samples[k], on_error, types, timeout))
     by_target = {op.target: op for op in batt.ops}
     slices: dict = {}
 
@@ -220,20 +226,23 @@ def _fallback(batt: Batt, col: "_Collector", whole: np.ndarray, on_error: str, t
         ss = [int(j) for j in np.flatnonzero(col.s_ovf[:, k])]
         cands, scs = [batt.candidates[j] for j in cs], [batt.scores[j] for j in ss]
         needed = frozenset().union(*(targets(e) for e in (*cands, *scs)))
-        result = _reference_one(sub_batt(batt, cands, scs, needed), samples[k], on_error, types)
-        for j, (ok, value) in zip(cs, result.candidates):
-            col.put_candidate(j, int(k), ok, value)
-        for j, (ok, value) in zip(ss, result.scores):
-            col.put_score(j, int(k), ok, value)
+        result = _reference_one(sub_batt(batt, cands, scs, needed), samples[k], on_error, types, timeout)
+        col.put_reference(int(k), result, cs, ss)
 
 
-def _reference_one(batt: Batt, sample: Sample, on_error: str, types):
-    return run_batt_reference(batt, demos_as_S(sample.demos), sample.input, sample.output, on_error, types)
+def _reference_one(batt: Batt, sample: Sample, on_error: str, types, timeout: float | None = None):
+    return run_batt_reference(batt, demos_as_S(sample.demos), sample.input, sample.output, on_error, types,
+                              timeout)
 
 
 def run_batts_reference(batts: Sequence[Batt], samples: Sequence[Sample], on_error: str = "poison",
-                        progress: Callable | None = None) -> RunResult:
+                        progress: Callable | None = None,
+                        pair_timeout: float | None = DEFAULT_PAIR_TIMEOUT) -> RunResult:
     """Run every batt on every sample with the reference executor.
+
+    ``pair_timeout``: time budget of one (batt, sample) pair in seconds (None: none); the
+    entries a size limit or the budget stopped are recorded as ``limit``
+    (:attr:`compiler.batt.BattRefResult.limited`).
 
     Returns a :class:`RunResult` whose ``runs`` are the candidates and ``scores`` the
     :class:`ScoreRun` of every batt, in order.
@@ -246,7 +255,7 @@ def run_batts_reference(batts: Sequence[Batt], samples: Sequence[Sample], on_err
         types = batt_types(batt) if on_error == "default" else None
         col = _Collector(batt, nm, samples)
         for k, sample in enumerate(samples):
-            col.put_reference(k, _reference_one(batt, sample, on_error, types))
+            col.put_reference(k, _reference_one(batt, sample, on_error, types, pair_timeout))
             if bar:
                 bar.update(1)
         r, s = col.runs()
@@ -275,8 +284,11 @@ def lower_batts(compiled: Sequence[CompiledProgram], config: Config, devices: in
 
 def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Config, devices: int = 1,
                   on_error: str = "poison", progress: Callable | None = None,
-                  fallback: bool = True) -> RunResult:
+                  fallback: bool = True, pair_timeout: float | None = DEFAULT_PAIR_TIMEOUT) -> RunResult:
     """Run every batt on every sample with the JAX backend (one vmapped run per micro-batch).
+
+    ``fallback``: re-run overflowed entries with the reference executor (a (batt, sample)
+    pair of the fallback gets ``pair_timeout`` seconds, see :func:`run_batts_reference`).
 
     Raises:
       ProgramError: a batt cannot be compiled for JAX (see :func:`compile_batt`).
@@ -349,7 +361,7 @@ def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Conf
         t0 = time.perf_counter()
         for batt, col, whole in zip(batts, cols, s_whole):
             types = batt_types(batt) if on_error == "default" else None
-            _fallback(batt, col, whole, on_error, types)
+            _fallback(batt, col, whole, on_error, types, pair_timeout)
         fallback_s = time.perf_counter() - t0
     runs, scores = [], []
     for col in cols:

@@ -28,6 +28,7 @@ from compiler.infer import infer
 from compiler.ir import Program
 from compiler.lower import CompiledProgram, KernelCache
 from compiler.parse import parse_file
+from compiler.limits import DEFAULT_PAIR_TIMEOUT
 from compiler.refexec import run_program
 from jaxdsl.config import Config
 from jaxdsl.data import Sample
@@ -74,6 +75,8 @@ class ProgramRun:
       op_overflows: op results (over all samples) that overflowed by themselves.
       rank: float[N] or None: orders the candidates of a task in submission.json (higher
         first, summed over the task's demo pairs; batt candidates: their differ scores).
+      limit: bool[N] or None: the reference executor (the reference backend or the exact
+        fallback) stopped the pair at a resource limit (:mod:`compiler.limits`; never ok).
     """
 
     name: str
@@ -84,6 +87,11 @@ class ProgramRun:
     jax_overflow: np.ndarray | None = None
     op_overflows: int = 0
     rank: np.ndarray | None = None
+    limit: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.limit is None:
+            self.limit = np.zeros(len(self.ok), bool)
 
 
 @dataclass
@@ -264,7 +272,8 @@ def grid_outcomes(value: Grid, ok: np.ndarray, ovf: np.ndarray, expected: Grid, 
 
 
 def run_jax(programs: Sequence[Program], samples: Sequence[Sample], config: Config, devices: int = 1,
-            progress: Callable | None = None, fallback: bool = True) -> RunResult:
+            progress: Callable | None = None, fallback: bool = True,
+            pair_timeout: float | None = DEFAULT_PAIR_TIMEOUT) -> RunResult:
     """Evaluate every program on every sample with the JAX backend.
 
     Args:
@@ -277,6 +286,8 @@ def run_jax(programs: Sequence[Program], samples: Sequence[Sample], config: Conf
         the reference executor and merge its exact result (``overflow`` is then False
         and ``jax_overflow`` remembers it); without fallback those pairs stay marked
         ``overflow`` with ``ok`` and ``match`` False.
+      pair_timeout: time budget of one fallback pair, seconds (None: none); a pair over
+        it, or over a size limit, is recorded as ``limit`` (:mod:`compiler.limits`).
 
     Raises:
       ProgramError: a program cannot be compiled for JAX.
@@ -335,15 +346,17 @@ def run_jax(programs: Sequence[Program], samples: Sequence[Sample], config: Conf
         t0 = time.perf_counter()
         for program, run in zip(programs, runs):
             for k in np.flatnonzero(run.overflow):
-                _reference_into(run, k, program, samples[k])
+                _reference_into(run, k, program, samples[k], pair_timeout)
         result.fallback_s = time.perf_counter() - t0
     return result
 
 
-def _reference_into(run: ProgramRun, k: int, program: Program, sample: Sample) -> None:
+def _reference_into(run: ProgramRun, k: int, program: Program, sample: Sample,
+                    timeout: float | None = None) -> None:
     """Run one pair through the reference executor and store its exact outcome in ``run``."""
-    r = run_program(program, sample.input)
+    r = run_program(program, sample.input, timeout=timeout)
     run.ok[k] = r.ok
+    run.limit[k] = r.limit is not None
     run.overflow[k] = False
     run.match[k] = r.ok and sample.output is not None and r.output == sample.output
     if r.ok and sample.kind == "test":
@@ -353,8 +366,13 @@ def _reference_into(run: ProgramRun, k: int, program: Program, sample: Sample) -
 
 
 def run_reference(programs: Sequence[Program], samples: Sequence[Sample],
-                  progress: Callable | None = None) -> RunResult:
-    """Evaluate every program on every sample with the pure-Python reference executor."""
+                  progress: Callable | None = None,
+                  pair_timeout: float | None = DEFAULT_PAIR_TIMEOUT) -> RunResult:
+    """Evaluate every program on every sample with the pure-Python reference executor.
+
+    ``pair_timeout``: time budget of one (program, sample) pair in seconds (None: none); a
+    pair over it, or over a size limit, is recorded as ``limit`` (:mod:`compiler.limits`).
+    """
     n = len(samples)
     bar = progress(total=len(programs) * n, desc="reference", unit="pair") if progress else None
     runs = []
@@ -362,7 +380,7 @@ def run_reference(programs: Sequence[Program], samples: Sequence[Sample],
     for program in programs:
         run = ProgramRun(program.name, np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool))
         for k, s in enumerate(samples):
-            _reference_into(run, k, program, s)
+            _reference_into(run, k, program, s, pair_timeout)
         if bar:
             bar.update(n)
         runs.append(run)

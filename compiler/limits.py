@@ -1,0 +1,261 @@
+"""Resource limits of the reference executors (issue #10; a documented deviation from
+arc-dsl, docs/design.md "Limits").
+
+arc-dsl itself bounds nothing: ``upscale(upscale(upscale(I, NINE), NINE), NINE)`` builds a
+grid of 5·10⁸ cells, ``power(f, 10**9)`` loops for hours. A batt or a fuzz run meets such
+programs by the thousand, so both reference executors (:func:`compiler.refexec.run_program`
+and :func:`compiler.batt.run_batt_reference`, which also serve the JAX backend's exact
+fallback) stop a (program, sample) pair at the first op that crosses one of these limits
+and record the pair as ``limit`` — not ok, and distinct from an op that raised:
+
+* **cells**: a value with more than :data:`MAX_CELLS` elements: a grid's rows × width, a
+  tuple or frozenset's element count, a tuple of tuples' total count. Ops that can build
+  such a value in one step (``upscale``, ``canvas``, ``product``, ``interval``,
+  ``connect``, ``backdrop``, ...) are checked *before* they run, from their arguments
+  (:data:`PRECHECKS`); every other op's result is checked after it ran.
+* **integers**: an integer result beyond ±:data:`MAX_INT` (repeated ``multiply`` grows
+  Python integers without bound; JAX computes in int32).
+* **time**: a pair running longer than its budget (``--pair_timeout``, default
+  :data:`DEFAULT_PAIR_TIMEOUT` seconds), measured between ops and, in the main thread,
+  also inside a long op through ``SIGALRM``.
+
+The JAX backend never reaches these limits by itself (its static capacities are far
+smaller and set ``overflow``); an overflowed pair re-run by the fallback gets the same
+``limit`` outcome as in the reference backend.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from typing import Any, Callable
+
+MAX_CELLS = 1_000_000
+"""Most elements one value may hold (grid cells, patch cells, container elements)."""
+MAX_INT = 2**31 - 1
+"""Largest integer magnitude a value may have (the JAX backend's int32 range)."""
+DEFAULT_PAIR_TIMEOUT = 5.0
+"""Default time budget of one (program, sample) pair, seconds."""
+
+
+class LimitExceeded(Exception):
+    """A value crossed :data:`MAX_CELLS` / :data:`MAX_INT`. ``reason`` is one line."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class PairTimeout(BaseException):
+    """Raised by the ``SIGALRM`` handler inside an op; a ``BaseException`` so that the
+    executors' ``except Exception`` (an op that raised) does not swallow it."""
+
+
+# ------------------------------------------------------------------ cells
+
+
+def cells(value: Any) -> int:
+    """Element count of ``value`` as the limits see it, in O(1).
+
+    A tuple whose first element is a tuple (a grid, a tuple of tuples) counts
+    ``len × len(first)``; any other tuple or frozenset its length; anything else 1.
+    """
+    t = type(value)
+    if t is tuple:
+        n = len(value)
+        if n and type(value[0]) is tuple:
+            return n * max(1, len(value[0]))
+        return n
+    if t is frozenset:
+        return len(value)
+    return 1
+
+
+def check_value(value: Any) -> None:
+    """Raise :class:`LimitExceeded` when ``value`` crosses a limit."""
+    t = type(value)
+    if t is int:
+        if value > MAX_INT or value < -MAX_INT:
+            raise LimitExceeded(f"integer {_short_int(value)} beyond ±{MAX_INT}")
+    elif (t is tuple or t is frozenset) and cells(value) > MAX_CELLS:
+        raise LimitExceeded(f"value of {cells(value):,} cells beyond {MAX_CELLS:,}")
+
+
+def _short_int(v: int) -> str:
+    return str(v) if v.bit_length() < 80 else f"of {v.bit_length()} bits"
+
+
+# ------------------------------------------------------------------ pre-checks
+
+
+def _dims(g) -> tuple[int, int]:
+    return len(g), (len(g[0]) if g and type(g[0]) is tuple else 1)
+
+
+def _bbox(patch) -> tuple[int, int]:
+    """Height and width of a patch's bounding box (0, 0 when empty)."""
+    rows, cols = [], []
+    for e in patch:
+        i, j = e[1] if type(e[1]) is tuple else e
+        rows.append(i)
+        cols.append(j)
+    if not rows:
+        return 0, 0
+    return max(rows) - min(rows) + 1, max(cols) - min(cols) + 1
+
+
+def _upscale(element, factor) -> int:
+    f = max(int(factor), 0)
+    if type(element) is tuple:
+        h, w = _dims(element)
+        return h * w * f * f
+    return len(element) * f * f
+
+
+def _line(a, b) -> int:
+    return max(abs(b[0] - a[0]), abs(b[1] - a[1])) + 1
+
+
+PRECHECKS: dict[str, Callable[..., int]] = {
+    "upscale": _upscale,
+    "hupscale": lambda g, f: _dims(g)[0] * _dims(g)[1] * max(int(f), 0),
+    "vupscale": lambda g, f: _dims(g)[0] * _dims(g)[1] * max(int(f), 0),
+    "canvas": lambda v, d: max(int(d[0]), 0) * max(int(d[1]), 0),
+    "product": lambda a, b: len(a) * len(b),
+    "prapply": lambda f, a, b: len(a) * len(b),
+    "repeat": lambda item, num: max(int(num), 0),
+    "interval": lambda start, stop, step: len(range(start, stop, step)),
+    "connect": _line,
+    "shoot": lambda s, d: 42 * max(abs(d[0]), abs(d[1])) + 1,
+    "backdrop": lambda p: _bbox(p)[0] * _bbox(p)[1],
+    "delta": lambda p: _bbox(p)[0] * _bbox(p)[1],
+    "box": lambda p: 2 * sum(_bbox(p)),
+    "inbox": lambda p: 2 * sum(_bbox(p)),
+    "outbox": lambda p: 2 * sum(_bbox(p)) + 8,
+}
+"""Primitive name → estimate of its result's element count from its arguments, for the
+primitives that can build a value beyond :data:`MAX_CELLS` from small arguments."""
+
+
+def precheck(name: str, args: tuple) -> None:
+    """Raise :class:`LimitExceeded` when primitive ``name`` would build a value beyond
+    :data:`MAX_CELLS` from ``args``. An estimate that fails (bad argument types) passes:
+    the primitive itself then raises as in arc-dsl."""
+    estimate = PRECHECKS.get(name)
+    if estimate is None:
+        return
+    try:
+        n = estimate(*args)
+    except Exception:  # noqa: BLE001 - the primitive raises its own error
+        return
+    if n > MAX_CELLS:
+        raise LimitExceeded(f"{name} would build {n:,} cells, beyond {MAX_CELLS:,}")
+
+
+# ------------------------------------------------------------------ time
+
+
+class Budget:
+    """The time budget of one pair: ``over()`` between ops, and (in the main thread, with
+    ``alarm=True``) a ``SIGALRM`` that raises :class:`PairTimeout` inside a long op.
+
+    Use as a context manager; ``seconds`` None or ≤ 0 means no budget.
+    """
+
+    def __init__(self, seconds: float | None, alarm: bool = True):
+        self.seconds = seconds if seconds and seconds > 0 else None
+        self.deadline = None
+        self._alarm = alarm and self.seconds is not None \
+            and threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+        self._old = None
+
+    def __enter__(self) -> "Budget":
+        if self.seconds is not None:
+            self.deadline = time.perf_counter() + self.seconds
+            if self._alarm:
+                self._old = signal.signal(signal.SIGALRM, _raise_timeout)
+                # re-fires every 0.1 s: an alarm landing where Python swallows exceptions
+                # (a gc callback, a __del__) does not end the budget
+                signal.setitimer(signal.ITIMER_REAL, self.seconds, 0.1)
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        if self._alarm:
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            finally:
+                signal.signal(signal.SIGALRM, self._old)
+        return False
+
+    def over(self) -> bool:
+        """True once the budget is spent."""
+        return self.deadline is not None and time.perf_counter() > self.deadline
+
+    def reason(self) -> str:
+        return f"pair over its time budget of {self.seconds:g} s"
+
+
+def _raise_timeout(signum, frame):
+    raise PairTimeout()
+
+
+# ------------------------------------------------------------------ compile memory
+
+COMPILE_BASE_BYTES = 600 * 2**20
+"""Resident memory of a compile before the first op (measured: docs/benchmarks.md)."""
+COMPILE_BYTES_PER_OP = 4 * 2**20
+"""XLA:CPU compile memory per op of one kernel (measured 3.4 MiB/op: a 213-op batt kernel
+took 1.27 GB, a 316-op one 1.62 GB; rounded up)."""
+COMPILE_MEMORY_SHARE = 0.8
+"""Largest share of the available memory one kernel's estimated compile may take."""
+CHECKED_SEGMENT_OPS = 64
+"""Kernels of at most this many ops are not checked (their estimate is far below 1 GB)."""
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to new allocations (``MemAvailable`` of /proc/meminfo, else
+    physical memory); None when unknown."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        import os
+
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def compile_memory(ops: int) -> int:
+    """Estimated peak bytes of compiling one kernel of ``ops`` ops."""
+    return COMPILE_BASE_BYTES + COMPILE_BYTES_PER_OP * ops
+
+
+def check_compile_memory(ops: int, available: int | None = None) -> None:
+    """Refuse a kernel whose estimated compile memory exceeds what the machine has.
+
+    Args:
+      ops: ops in the largest kernel (segment) of a program.
+      available: bytes available (default: :func:`available_memory`).
+
+    Raises:
+      LimitExceeded: with a one-line reason that names the estimate, the memory available
+        and a ``--segment_size`` that fits.
+    """
+    if ops <= CHECKED_SEGMENT_OPS:
+        return
+    available = available_memory() if available is None else available
+    if available is None:
+        return
+    need = compile_memory(ops)
+    budget = COMPILE_MEMORY_SHARE * available
+    if need > budget:
+        fits = max(1, int((budget - COMPILE_BASE_BYTES) // COMPILE_BYTES_PER_OP))
+        raise LimitExceeded(f"a kernel of {ops} ops needs about {need / 2**30:.1f} GiB to compile, "
+                            f"more than {COMPILE_MEMORY_SHARE:.0%} of the {available / 2**30:.1f} GiB "
+                            f"available; use --segment_size {min(fits, 256)} or less")

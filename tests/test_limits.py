@@ -1,0 +1,256 @@
+"""Resource limits of the reference executors (compiler/limits.py, issue #10 item 3): values
+beyond the documented sizes and pairs beyond their time budget are recorded as ``limit``,
+in the reference backend, in the JAX backend's exact fallback and in batts."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from compiler import limits
+from compiler.batt import parse_batt_source, run_batt_reference
+from compiler.parse import parse_source
+from compiler.refexec import run_program
+from jaxdsl import data, runner
+from jaxdsl.config import Config
+
+GRID = ((1, 2, 0), (0, 3, 4))
+
+UPSCALES = """
+def solve_upscales(I):
+    x1 = upscale(I, NINE)
+    x2 = upscale(x1, NINE)
+    x3 = upscale(x2, NINE)
+    O = upscale(x3, NINE)
+    return O
+"""
+"""The program of the issue: 68 s and 3.3 GB in the fallback for 5 samples before limits."""
+
+LONG_POWER = """
+def solve_slow(I):
+    x1 = rbind(add, ONE)
+    x2 = multiply(TEN, TEN)
+    x3 = multiply(x2, x2)
+    x4 = multiply(x3, x3)
+    x5 = power(x1, x4)
+    x6 = x5(ONE)
+    O = canvas(x6, UNITY)
+    return O
+"""
+"""``power`` of 10⁸ steps inside one op: hours without a budget."""
+
+
+def _one(src: str):
+    (program,) = parse_source(src, "t.py")
+    return program
+
+
+# ------------------------------------------------------------------ the size checks
+
+
+@pytest.mark.parametrize("name,args,over", [
+    ("upscale", (((1,) * 30,) * 30, 34), True),        # 30·30·34² = 1,040,400
+    ("upscale", (((1,) * 30,) * 30, 33), False),       # 980,100
+    ("upscale", (frozenset({(1, (0, 0)), (2, (0, 1))}), 708), True),   # 2·708² = 1,002,528
+    ("hupscale", (((1,) * 30,) * 30, 1112), True),
+    ("hupscale", (((1,) * 30,) * 30, 1111), False),
+    ("vupscale", (((1,) * 30,) * 30, 1112), True),
+    ("canvas", (0, (1001, 1000)), True),
+    ("canvas", (0, (1000, 1000)), False),
+    ("canvas", (0, (-5, 10**9)), False),
+    ("product", (frozenset(range(1001)), frozenset(range(1000))), True),
+    ("prapply", (None, frozenset(range(1001)), frozenset(range(1000))), True),
+    ("repeat", (GRID, 1_000_001), True),
+    ("interval", (0, 1_000_001, 1), True),
+    ("interval", (0, 1_000_001, 2), False),
+    ("connect", ((0, 0), (0, 1_000_000)), True),
+    ("connect", ((0, 0), (999_999, 999_999)), False),
+    ("shoot", ((0, 0), (0, 23_810)), True),
+    ("backdrop", (frozenset({(0, 0), (1000, 1000)}),), True),
+    ("backdrop", (frozenset({(0, 0), (999, 999)}),), False),
+    ("delta", (frozenset({(5, (0, 0)), (5, (1000, 1000))}),), True),
+    ("box", (frozenset({(0, 0), (250_000, 250_000)}),), True),
+    ("outbox", (frozenset({(0, 0), (100, 100)}),), False),
+    ("upscale", ("not a grid", 5), False),              # the estimate fails: the primitive raises
+])
+def test_precheck(name, args, over):
+    if over:
+        with pytest.raises(limits.LimitExceeded, match=name):
+            limits.precheck(name, args)
+    else:
+        limits.precheck(name, args)
+
+
+@pytest.mark.parametrize("value,over", [
+    (((0,) * 1000,) * 1000, False),
+    (((0,) * 1000,) * 1001, True),
+    (frozenset(range(1_000_001)), True),
+    (tuple(range(1_000_001)), True),
+    (2**31 - 1, False),
+    (2**31, True),
+    (-(2**31), True),
+    (True, False),
+    ((2**40, 1), False),     # only integers themselves are checked, not tuples of them
+])
+def test_check_value(value, over):
+    if over:
+        with pytest.raises(limits.LimitExceeded):
+            limits.check_value(value)
+    else:
+        limits.check_value(value)
+
+
+# ------------------------------------------------------------------ the reference executor
+
+
+def test_size_limit_stops_the_pair_before_the_op_runs():
+    t0 = time.perf_counter()
+    r = run_program(_one(UPSCALES), GRID)
+    assert time.perf_counter() - t0 < 1.0
+    assert not r.ok and r.output is None and r.error is None
+    assert r.limit.startswith("line 5: upscale would build")      # 2·3·9⁶ cells at x3
+    assert r.op_ok == (True, True, False, False)
+
+
+def test_integer_limit():
+    src = "def solve_big(I):\n    x1 = multiply(TEN, TEN)\n    x2 = multiply(x1, x1)\n" \
+          "    x3 = multiply(x2, x2)\n    x4 = multiply(x3, x3)\n    O = canvas(x4, UNITY)\n    return O\n"
+    r = run_program(_one(src), GRID)
+    assert r.limit == "line 5: integer 10000000000000000 beyond ±2147483647"
+    assert r.op_ok == (True, True, True, False, False)
+
+
+def test_time_budget_interrupts_a_long_op():
+    t0 = time.perf_counter()
+    r = run_program(_one(LONG_POWER), GRID, timeout=0.5)
+    elapsed = time.perf_counter() - t0
+    assert elapsed < 3.0, elapsed
+    assert not r.ok and r.limit == "line 8: pair over its time budget of 0.5 s"
+    assert r.op_ok == (True,) * 5 + (False, False)      # power builds lazily; x6 runs it
+
+
+def test_a_raise_is_not_a_limit():
+    src = "def solve_err(I):\n    x1 = first(I)\n    x2 = divide(ONE, ZERO)\n    O = canvas(x2, UNITY)\n    return O\n"
+    r = run_program(_one(src), GRID, timeout=5.0)
+    assert not r.ok and r.limit is None and r.error.startswith("line 3: ZeroDivisionError")
+
+
+def test_no_timer_is_left_behind():
+    import signal
+
+    before = signal.getsignal(signal.SIGALRM)
+    run_program(_one(LONG_POWER), GRID, timeout=0.2)
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+# ------------------------------------------------------------------ runner: both backends
+
+
+@pytest.fixture(scope="module")
+def five_samples():
+    task = next(t for t in data.load_tasks("arc1") if t.id == "68b16354")
+    return data.samples([task])[:5]
+
+
+def test_reference_backend_records_limit(five_samples):
+    t0 = time.perf_counter()
+    result = runner.run_reference([_one(UPSCALES)], five_samples)
+    assert time.perf_counter() - t0 < 5.0
+    (run,) = result.runs
+    assert run.limit.all() and not run.ok.any() and not run.overflow.any()
+
+
+def test_jax_fallback_records_the_same_limit(five_samples):
+    config = Config().with_overrides(batch_size=8)
+    result = runner.run_jax([_one(UPSCALES)], five_samples, config)
+    (run,) = result.runs
+    assert run.jax_overflow.all()              # the JAX value did not fit: the fallback re-ran it
+    assert run.limit.all() and not run.ok.any() and not run.overflow.any()
+    assert result.fallback_s < 5.0
+
+
+# ------------------------------------------------------------------ batts
+
+
+BATT = """def batt(task_id, S, I, C, log_path):
+    o = []
+    s = []
+    t1 = upscale(I, NINE)
+    t2 = upscale(t1, NINE)
+    t3 = upscale(t2, NINE)
+    t4 = hmirror(t3)
+    o.append((1, False, 'big', t4))
+    t5 = hmirror(I)
+    o.append((2, False, 'small', t5))
+    t6 = first(t1)
+    t7 = size(t6)
+    t8 = astuple(t7, ONE)
+    s.append((3, 'small', 'differ_w', t8))
+    return o, s
+"""
+
+
+@pytest.mark.parametrize("on_error", ["poison", "default"])
+def test_batt_marks_only_the_entries_behind_a_limit(on_error):
+    batt = parse_batt_source(BATT, "b.py")
+    r = run_batt_reference(batt, (), GRID, None, on_error)
+    assert r.limit.startswith("line 6: upscale would build")
+    assert r.limited == {"t3", "t4"}
+    assert r.candidates[0] == (False, None)                      # behind the limit, whatever the policy
+    assert r.candidates[1] == (True, ((0, 3, 4), (1, 2, 0)))     # independent of it
+    assert r.scores[0] == (True, (27, 1))
+
+
+def test_batt_time_budget_stops_the_remaining_entries():
+    src = BATT.replace("    t1 = upscale(I, NINE)\n", "    t0 = rbind(add, ONE)\n    ta = multiply(TEN, TEN)\n"
+                       "    tb = multiply(ta, ta)\n    tc = multiply(tb, tb)\n    td = power(t0, tc)\n"
+                       "    te = td(ONE)\n    t1 = upscale(I, NINE)\n")
+    batt = parse_batt_source(src, "b.py")
+    r = run_batt_reference(batt, (), GRID, None, "poison", timeout=0.3)
+    assert r.limit == "line 9: pair over its time budget of 0.3 s"
+    assert r.candidates == [(False, None), (False, None)] and r.scores == [(False, None)]
+    assert len(r.op_ok) == len(batt.ops)
+
+
+def test_batt_runner_books_limits_per_candidate(five_samples):
+    from jaxdsl import batt_runner
+
+    batt = parse_batt_source(BATT, "b.py")
+    ref = batt_runner.run_batts_reference([batt], five_samples)
+    big, small = ref.runs
+    assert big.limit.all() and not big.ok.any()
+    assert not small.limit.any() and small.ok.all()
+    jx = batt_runner.run_batts_jax([batt], five_samples, Config().with_overrides(batch_size=8))
+    big_j, small_j = jx.runs
+    np.testing.assert_array_equal(big_j.limit, big.limit)
+    np.testing.assert_array_equal(small_j.ok, small.ok)
+
+
+# ------------------------------------------------------------------ compile memory
+
+
+def test_compile_memory_refuses_a_kernel_that_does_not_fit():
+    limits.check_compile_memory(10_000, available=10**15)                # fits in a petabyte
+    limits.check_compile_memory(limits.CHECKED_SEGMENT_OPS, available=1)  # small kernels pass
+    with pytest.raises(limits.LimitExceeded, match=r"a kernel of 5000 ops needs about 20\.1 GiB .* "
+                                                   r"of the 24\.0 GiB available; use --segment_size 256 or less"):
+        limits.check_compile_memory(5000, available=24 * 2**30)
+    with pytest.raises(limits.LimitExceeded, match=r"use --segment_size 54 or less"):
+        limits.check_compile_memory(100, available=2**30)
+
+
+def test_whole_program_segment_is_refused_with_file_and_line(monkeypatch):
+    from compiler.errors import UnsupportedError
+    from compiler.infer import infer
+    from compiler.lower import CompiledProgram
+
+    program = next(p for p in runner.load_programs(runner.shipped_program_files()) if len(p.ops) > 2)
+    monkeypatch.setattr(limits, "CHECKED_SEGMENT_OPS", 1)
+    monkeypatch.setattr(limits, "available_memory", lambda: 2**20)
+    with pytest.raises(UnsupportedError, match=rf"^{program.file}:{program.line}: a kernel of "
+                                               rf"{len(program.ops)} ops needs about"):
+        CompiledProgram(infer(program), Config().capacity, None)
+    CompiledProgram(infer(program), Config().capacity, 1)     # per-op kernels are not refused
