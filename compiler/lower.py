@@ -46,7 +46,7 @@ from .errors import UnsupportedError
 from .capacity import GridShapes, OpShape, infer_grid_caps
 from .functions import constant_value, pad_grid  # noqa: F401  (re-exported)
 from .infer import TypedOp, TypedProgram, constant_type
-from .ir import Const, Var
+from .ir import Const, PrimRef, Var
 from .refexec import run_program
 
 Triple = tuple[Any, jax.Array, jax.Array]
@@ -101,6 +101,8 @@ class Segment:
       shapes: per op, its :class:`~compiler.capacity.OpShape`.
       defaults: per op, True when a failure gives the empty value of its result type
         instead of not ok (``on_error="default"``, types with an empty value only).
+      host: every op only packs function values (:func:`host_op`): the segment runs on the
+        host, without a kernel (:meth:`CompiledProgram.run`).
     """
 
     ops: tuple[TypedOp, ...]
@@ -110,6 +112,27 @@ class Segment:
     key: tuple
     shapes: tuple[OpShape, ...] = ()
     defaults: tuple[bool, ...] = ()
+    host: bool = False
+
+
+HOST_CONSTRUCTORS = frozenset({"compose", "chain", "fork", "matcher", "rbind", "lbind"})
+"""Constructor primitives whose result is only the tuple of their arguments' captured
+values: their flags are the AND (ok) / OR (overflow) of their variable arguments' flags."""
+
+
+def host_op(top: TypedOp, result_type, default: bool) -> bool:
+    """Whether op ``top`` (of result type ``result_type``) needs no kernel: a
+    :data:`HOST_CONSTRUCTORS` call building a function value (not under an
+    ``on_error="default"`` replacement) whose arguments are no containers of functions.
+
+    Such an op's value is the tuple of the triples its closure captures, its ``ok`` the AND
+    of its variable arguments' ``ok`` and its overflow their OR — exactly what its traced
+    kernel computes (a captured variable's flags already imply its slots'), so running it
+    on the host changes no result. 256 of the 700 distinct kernels of the full batt were
+    such ops (docs/benchmarks.md)."""
+    return (not default and isinstance(top.op.callee, PrimRef) and top.op.callee.name in HOST_CONSTRUCTORS
+            and not any(isinstance(t, fns.BagType) for t in top.ref_types)
+            and isinstance(result_type, fns.FnType))
 
 
 def _segment_key(ops, live_in, live_out, consts, var_types, caps, shapes=None, var_caps=None) -> tuple:
@@ -173,8 +196,9 @@ def split_segments(typed: TypedProgram, segment_size: int | None, caps: Capacity
                          for t in chunk)
         key = _segment_key(chunk, live_in, live_out, consts, typed.var_types, caps, seg_shapes,
                            shapes.var_caps) + (defaults,)
+        host = all(host_op(t, typed.var_types[t.op.target], d) for t, d in zip(chunk, defaults))
         segments.append(Segment(tuple(chunk), tuple(live_in), tuple(live_out), tuple(consts), key,
-                                seg_shapes, defaults))
+                                seg_shapes, defaults, host))
     return segments
 
 
@@ -479,6 +503,9 @@ class CompiledProgram:
                                   for p, x in zip(program.params, inputs) if x is not None}
         keep = set(self.outputs)
         for s, seg in enumerate(self.segments):
+            if seg.host:
+                env.update(zip(seg.live_out, _run_host(seg, env, true, false, _fold_flags)))
+                continue
             args = (count, self._consts[s], *(env[n] for n in seg.live_in))
             kernel = self.kernels.ensure(seg, self.caps, args)
             results, count = kernel(*args)
@@ -502,6 +529,9 @@ class CompiledProgram:
         env = {p: (x, flag, flag) for p, x in zip(program.params, input_specs) if x is not None}
         compiled = 0
         for seg, consts in zip(self.segments, self._consts):
+            if seg.host:
+                env.update(zip(seg.live_out, _run_host(seg, env, flag, flag, _fold_flag_specs)))
+                continue
             args = tuple(env[n] for n in seg.live_in)
             now, (outs, _) = self.kernels.compile_once(seg, self.caps, counter, consts, *args)
             compiled += now
@@ -513,3 +543,42 @@ class CompiledProgram:
                     lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype, sharding=sharding), outs)
             env.update(zip(seg.live_out, outs))
         return compiled
+
+
+# ------------------------------------------------------------------ host segments
+
+
+def _run_host(seg: Segment, env: dict, true, false, fold) -> list:
+    """The live-out triples of a :attr:`Segment.host` segment (see :func:`host_op`), from the
+    triples (or ``ShapeDtypeStruct`` specs) in ``env``; ``fold(oks, overflows)`` combines
+    flags, ``true``/``false`` stand for the flags of an op without variable arguments."""
+    local = dict(env)
+    for top, shape in zip(seg.ops, seg.shapes):
+        refs = fns.op_refs(top.op)
+        triples = [local[r.name] if isinstance(r, Var) else None for r in refs]
+        closure = fns.evaluate_refs(top.op, top.ref_types, shape.arg_caps, triples,
+                                    fns.Env(shape.caps, shape.limit, abstract=False))
+        flags = [t for t in triples if t is not None]
+        if not flags:
+            ok, over = true, false
+        elif len(flags) == 1:
+            ok, over = flags[0][1], flags[0][2]
+        else:
+            ok, over = fold(tuple(t[1] for t in flags), tuple(t[2] for t in flags))
+        local[top.op.target] = (tuple(d.triple for d in closure.slots), ok, over)
+    return [local[n] for n in seg.live_out]
+
+
+@jax.jit
+def _fold_flags(oks: tuple, overflows: tuple):
+    """AND of ``oks`` and OR of ``overflows`` (``bool[B]`` each), for host segments; one
+    small executable per argument count, shared by every program."""
+    return functools.reduce(jnp.logical_and, oks), functools.reduce(jnp.logical_or, overflows)
+
+
+def _fold_flag_specs(oks: tuple, overflows: tuple):
+    """:func:`_fold_flags` ahead of time: compiles it for these specs (into JAX's
+    persistent cache, so a later run finds it) and returns the result specs."""
+    _fold_flags.lower(oks, overflows).compile()
+    return oks[0], overflows[0]
+

@@ -142,6 +142,45 @@ def test_lowering_matches_reference_at_every_granularity(k, segment_size):
     assert compared >= len(grids) // 2, f"only {compared} of {len(grids)} grids gave a value to compare"
 
 
+HOST_PROGRAM = (
+    "    x1 = rbind(colorcount, ONE)\n    x2 = compose(x1, rot90)\n    x3 = fork(add, x2, numcolors)\n"
+    "    x4 = matcher(x3, FIVE)\n    x5 = chain(x4, hmirror, rot180)\n    x6 = lbind(greater, TWO)\n"
+    "    x7 = power(rot90, THREE)\n    x8 = x7(I)\n    x9 = x5(x8)\n    x10 = x6(ONE)\n"
+    "    x11 = both(x9, x10)\n    x12 = objects(I, T, F, T)\n    x13 = apply(x1, x12)\n"
+    "    x14 = size(x13)\n    x15 = greater(x14, ONE)\n    x16 = either(x11, x15)\n"
+    "    O = branch(x16, I, x8)\n    return O\n")
+
+
+def test_constructor_ops_run_on_the_host_with_the_kernels_results():
+    """rbind/compose/fork/matcher/chain/lbind ops get no kernel (power does) and the program
+    gives what its whole-program kernel and the reference give."""
+    program = one(HOST_PROGRAM)
+    typed = infer(program)
+    caps = Capacity()
+    kernels = KernelCache()
+    per_op = CompiledProgram(typed, caps, 1, kernels)
+    host = [s.ops[0].op.callee.name for s in per_op.segments if s.host]
+    assert host == ["rbind", "compose", "fork", "matcher", "chain", "lbind"]
+    whole = CompiledProgram(typed, caps, None, KernelCache())
+    assert not any(s.host for s in whole.segments)
+    grids = list(arc1_grids()[::41])
+    batch, _ = runner.stack_grids(grids, caps.grid, len(grids))
+    batch = jax.tree_util.tree_map(jax.numpy.asarray, batch)
+    a, b = jax.device_get(per_op(batch)), jax.device_get(whole(batch))
+    assert len(kernels) == len(per_op.segments) - len(host)
+    compared = 0
+    for i, g in enumerate(grids):
+        ref = run_program(program, g)
+        assert (bool(a.ok[i]), bool(a.overflow[i])) == (bool(b.ok[i]), bool(b.overflow[i]))
+        if a.overflow[i]:
+            continue
+        assert bool(a.ok[i]) == ref.ok
+        if ref.ok:
+            assert to_python("Grid", a.value, i) == to_python("Grid", b.value, i) == ref.output
+            compared += 1
+    assert compared >= len(grids) // 2
+
+
 def test_segments_keep_only_live_values():
     program = one(PROGRAMS[0])
     segs = split_segments(infer(program), 3, Capacity())
