@@ -1,7 +1,8 @@
 """Differential fuzzing of the JAX backend against the reference DSL (issue #10).
 
     python -m jaxdsl.fuzz --programs 40 --seed 1                # a quick run (a few minutes on CPU)
-    python -m jaxdsl.fuzz --programs 2000 --seed 1              # the long run
+    python -m jaxdsl.fuzz --programs 100000 --seed 1 --out fuzz_long    # the long run, in chunks
+    python -m jaxdsl.fuzz --programs 100000 --seed 1 --out fuzz_long --resume   # ... continued
     python -m jaxdsl.fuzz --programs 200 --seed 7 --length_max 12 --samples 16 --data arc2 --out /tmp/ff
 
 Each fuzz program ``def solve_fuzz_<seed>_<k>(I):`` is a random, well-typed arc-dsl
@@ -21,7 +22,8 @@ one batch padded to a power of two) and the reference (:func:`compiler.refexec.r
 Per sample, where JAX did not overflow, its ``ok`` must equal the reference's and, when
 ok, its output must equal the reference's output; a JAX crash (any exception other than a
 :class:`compiler.errors.ProgramError`, which skips the program) is a disagreement too.
-Programs whose reference run takes too long are skipped.
+Programs whose reference run meets a resource limit (time or size,
+:mod:`compiler.limits`) are skipped.
 
 A disagreement is shrunk (:func:`shrink`): the first op (in program order) whose JAX value
 disagrees with the reference's becomes the output, ops not needed for it are dropped,
@@ -33,6 +35,11 @@ primitive at fault (the last op of the minimal program). The last line printed i
 ``fuzz: N programs (K skipped), M samples, D disagreements``; the exit status is 1 when
 D > 0.
 
+A long run is chunked: every ``--chunk`` programs the counts and the next program number
+go to ``--out/fuzz_state.json`` (written atomically), so Ctrl-C (exit 130) or a crash
+loses at most one chunk, and ``--resume`` continues where the state says, up to
+``--programs`` in all, with the same seed and settings (others are refused).
+
 Everything is drawn from ``random.Random`` instances seeded from ``--seed`` (and the
 program number), so the same flags give the same programs and grids.
 """
@@ -42,7 +49,6 @@ from __future__ import annotations
 import functools
 import math
 import random
-import signal
 import sys
 import time
 from collections import Counter
@@ -417,34 +423,15 @@ def generate(seed: int, count: int, length_max: int = 40) -> list[Program]:
 # ------------------------------------------------------------------ running both backends
 
 
-class _Slow(BaseException):
-    """The reference ran past its time budget (a BaseException: run_program catches Exception)."""
-
-
-def _on_alarm(signum, frame):
-    raise _Slow()
-
-
 def reference_run(program: Program, grid, budget_s: float = REF_SAMPLE_S, keep_values: bool = False):
-    """:func:`compiler.refexec.run_program` under a wall-clock budget; None when it ran out
-    (only enforced in the main thread, where signals can be delivered)."""
+    """:func:`compiler.refexec.run_program` under a wall-clock budget of ``budget_s``
+    seconds (see :class:`compiler.limits.Budget`); None when the pair met a resource limit
+    (its time budget, or a value beyond :mod:`compiler.limits`' sizes): such programs are
+    not compared."""
     from compiler.refexec import run_program
 
-    import threading
-
-    if threading.current_thread() is not threading.main_thread() or budget_s <= 0:
-        return run_program(program, grid, keep_values=keep_values)
-    old = signal.signal(signal.SIGALRM, _on_alarm)
-    # re-fires every 0.1 s: an alarm landing where Python swallows exceptions (a gc
-    # callback) does not end the budget
-    signal.setitimer(signal.ITIMER_REAL, budget_s, 0.1)
-    try:
-        return run_program(program, grid, keep_values=keep_values)
-    except _Slow:
-        return None
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+    r = run_program(program, grid, keep_values=keep_values, timeout=budget_s)
+    return None if r.limit is not None else r
 
 
 def batch_size(n: int) -> int:
@@ -550,7 +537,7 @@ def check_program(program: Program, grids: Sequence, batch: int | None = None,
     for g in grids:
         r = reference_run(program, g, ref_budget_s)
         if r is None:
-            out.skipped = "reference too slow"
+            out.skipped = "reference over a limit (time or size)"
             return out
         out.ref.append(Side(r.ok, r.output if r.ok else None, error=None))
     try:
@@ -734,10 +721,15 @@ class Summary:
     samples: int = 0
     findings: list = field(default_factory=list)
     skip_reasons: Counter = field(default_factory=Counter)
+    earlier: list = field(default_factory=list)    # disagreements of resumed chunks (state dicts)
+
+    @property
+    def disagreements(self) -> int:
+        return len(self.earlier) + len(self.findings)
 
     def line(self) -> str:
         return (f"fuzz: {self.programs} programs ({self.skipped} skipped), {self.samples} samples, "
-                f"{len(self.findings)} disagreements")
+                f"{self.disagreements} disagreements")
 
 
 def input_pool(data: str) -> list:
@@ -756,13 +748,21 @@ def input_pool(data: str) -> list:
 
 def fuzz(count: int, seed: int, pool: Sequence, length_max: int = 40, n_samples: int = 32,
          out_dir: str | Path | None = None, log: Callable[[str], None] = print,
-         shrink_checks: int = SHRINK_CHECKS) -> Summary:
-    """Generate ``count`` programs of ``seed``, compare both backends on ``n_samples`` grids
-    of ``pool`` each, shrink and (with ``out_dir``) write every disagreement."""
+         shrink_checks: int = SHRINK_CHECKS, start: int = 0, summary: Summary | None = None,
+         checkpoint: Callable[[int, Summary], None] | None = None, every: int = 50) -> Summary:
+    """Generate programs ``start .. count-1`` of ``seed``, compare both backends on
+    ``n_samples`` grids of ``pool`` each, shrink and (with ``out_dir``) write every
+    disagreement.
+
+    A long run goes in chunks: ``summary`` carries the counts of earlier chunks, and
+    ``checkpoint(next_k, summary)`` is called after every ``every`` programs and at the end
+    (the command line stores it in a state file, see :func:`save_state`)."""
     gen = Generator(length_max)
-    summary = Summary()
+    summary = summary or Summary()
     batch = batch_size(n_samples)
-    for k in range(count):
+    for k in range(start, count):
+        if checkpoint is not None and k > start and (k - start) % every == 0:
+            checkpoint(k, summary)
         program = gen.program(seed, k)
         rng = random.Random(f"jaxdsl.fuzz.grids:{seed}:{k}")
         grids = rng.sample(list(pool), min(n_samples, len(pool)))
@@ -791,7 +791,57 @@ def fuzz(count: int, seed: int, pool: Sequence, length_max: int = 40, n_samples:
         log(f"  input grid: {g!r}")
         log(f"  reference: {mc.ref[0].describe() if mc.ref else '?'}")
         log(f"  jax:       {mc.jax[0].describe() if mc.jax else '?'}")
+    if checkpoint is not None:
+        checkpoint(max(start, count), summary)
     return summary
+
+
+STATE_FILE = "fuzz_state.json"
+"""The state of a chunked run, in ``--out``."""
+STATE_KEYS = ("seed", "length_max", "samples", "data")
+"""Flags a resumed run must share with the run it continues."""
+
+
+def save_state(path: str | Path, settings: dict, next_k: int, summary: Summary) -> None:
+    """Write the state of a run atomically: its settings (:data:`STATE_KEYS`), the next
+    program number and the counts so far (disagreements by program name and primitive)."""
+    import json
+    import os
+    import tempfile
+
+    doc = {**settings, "next": next_k, "programs": summary.programs, "skipped": summary.skipped,
+           "samples_compared": summary.samples, "skip_reasons": dict(summary.skip_reasons),
+           "disagreements": summary.earlier + [{"program": f.program.name, "primitive": fault(f.minimal),
+                                                "file": str(f.path) if f.path else None}
+                                               for f in summary.findings]}
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with os.fdopen(fd, "w") as fh:
+        json.dump(doc, fh, indent=1)
+    os.replace(tmp, path)
+
+
+def load_state(path: str | Path, settings: dict) -> tuple[int, Summary]:
+    """The next program number and the counts so far (earlier disagreements in
+    ``Summary.earlier``) of a run saved by :func:`save_state`.
+
+    Raises:
+      ValueError: unreadable state, or settings that differ from the saved run's (one line
+        naming the file and the flags).
+    """
+    import json
+
+    try:
+        doc = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{path}: cannot read the fuzz state: {exc}") from exc
+    differ = [f"--{k} {doc.get(k)!r} (now {settings[k]!r})" for k in STATE_KEYS if doc.get(k) != settings[k]]
+    if differ:
+        raise ValueError(f"{path}: the saved run used {', '.join(differ)}; resume with its flags "
+                         "or use another --out")
+    summary = Summary(doc["programs"], doc["skipped"], doc["samples_compared"], [],
+                      Counter(doc["skip_reasons"]), list(doc["disagreements"]))
+    return int(doc["next"]), summary
 
 
 # ------------------------------------------------------------------ command line
@@ -812,6 +862,10 @@ def _define_flags() -> None:
                         "(<program name>.py each).")
     flags.DEFINE_integer("shrink_checks", SHRINK_CHECKS, "Most backend comparisons one shrink may run.",
                          lower_bound=1)
+    flags.DEFINE_bool("resume", False, f"Continue the run whose state is in --out/{STATE_FILE} (same "
+                      "--seed, --length_max, --samples, --data) up to --programs programs in all.")
+    flags.DEFINE_integer("chunk", 50, f"Save the run's state to --out/{STATE_FILE} every this many "
+                         "programs (a long run can then be stopped and resumed).", lower_bound=1)
 
 
 def main(argv):
@@ -826,15 +880,40 @@ def main(argv):
 
     enable_persistent_cache()
     t0 = time.perf_counter()
+    settings = {k: getattr(FLAGS, k) for k in STATE_KEYS}
+    out = Path(FLAGS.out)
+    state = out / STATE_FILE
+    start, summary = 0, Summary()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        if FLAGS.resume:
+            start, summary = load_state(state, settings)
+            print(f"resuming at program {start} of {FLAGS.programs} ({summary.line()} so far)")
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     pool = input_pool(FLAGS.data)
-    summary = fuzz(FLAGS.programs, FLAGS.seed, pool, FLAGS.length_max, FLAGS.samples, FLAGS.out,
-                   shrink_checks=FLAGS.shrink_checks)
+
+    def checkpoint(next_k: int, s: Summary) -> None:
+        save_state(state, settings, next_k, s)
+        print(f"[{time.strftime('%H:%M:%S')}] {next_k}/{FLAGS.programs}: {s.line()}", flush=True)
+
+    try:
+        summary = fuzz(FLAGS.programs, FLAGS.seed, pool, FLAGS.length_max, FLAGS.samples, out,
+                       shrink_checks=FLAGS.shrink_checks, start=start, summary=summary,
+                       checkpoint=checkpoint, every=FLAGS.chunk)
+    except KeyboardInterrupt:
+        print(f"interrupted: the state of the last chunk is in {state}; continue with --resume",
+              file=sys.stderr)
+        return 130
+    if summary.earlier:
+        print(f"disagreements of earlier chunks: {len(summary.earlier)} (listed in {state})")
     if summary.skip_reasons:
         print("skipped: " + ", ".join(f"{n} {why}" for why, n in sorted(summary.skip_reasons.items())))
     print(f"time: {time.perf_counter() - t0:.1f} s")
     print(summary.line())
     sys.stdout.flush()
-    return 1 if summary.findings else 0
+    return 1 if summary.disagreements else 0
 
 
 def run():

@@ -97,3 +97,27 @@ def test_longer_fuzz_run_agrees():
     summary = fuzz.fuzz(40, seed=11, pool=_pool(), length_max=20, n_samples=16, log=lambda s: None)
     assert summary.samples > 0
     assert not summary.findings, [fuzz.program_source(f.minimal) for f in summary.findings]
+
+
+def test_chunked_run_resumes_to_the_same_counts(tmp_path):
+    """A run stopped after a chunk and resumed gives the counts of one uninterrupted run."""
+    settings = {"seed": 3, "length_max": 6, "samples": 4, "data": "arc1"}
+    pool = _pool()
+    whole = fuzz.fuzz(4, seed=3, pool=pool, length_max=6, n_samples=4, log=lambda s: None)
+    saved = []
+    state = tmp_path / fuzz.STATE_FILE
+
+    def checkpoint(k, s):
+        fuzz.save_state(state, settings, k, s)
+        saved.append(k)
+
+    fuzz.fuzz(2, seed=3, pool=pool, length_max=6, n_samples=4, log=lambda s: None, checkpoint=checkpoint, every=1)
+    assert saved == [1, 2]
+    start, summary = fuzz.load_state(state, settings)
+    assert start == 2
+    resumed = fuzz.fuzz(4, seed=3, pool=pool, length_max=6, n_samples=4, log=lambda s: None, start=start,
+                        summary=summary)
+    assert resumed.line() == whole.line()
+    assert (resumed.programs, resumed.samples) == (4, whole.samples)
+    with pytest.raises(ValueError, match=r"--seed 3 \(now 4\)"):
+        fuzz.load_state(state, {**settings, "seed": 4})
