@@ -291,3 +291,34 @@ def test_bad_config(tmp_path, content, message):
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")) as err:
         load_config(f)
     assert str(f) in str(err.value)
+
+
+def test_kernels_are_traced_once_across_micro_batches(monkeypatch, fast_tasks):
+    """chex.assert_max_traces: 5 micro-batches of the same bucket trace every kernel once
+    (no export store, a fresh kernel cache: every kernel is traced here)."""
+    import chex
+
+    from compiler import lower
+    from jaxdsl import cache
+
+    programs = runner.load_programs([ROOT / "tests" / "data" / "mirrors.py"])
+    samples = data.samples(fast_tasks)[:20]
+    config = Config().with_overrides(batch_size=4)
+    assert runner.micro_batches(len(samples), 4)[0] == 5
+    compiled = runner.compile_programs(programs, config, lower.KernelCache())
+    kernel_ops = sum(len(s.ops) for s in {s.key: s for cp in compiled for s in cp.segments
+                                          if not s.host}.values())
+    calls = []
+
+    def counted(*args):
+        calls.append(args[0].op.target)
+        return original(*args)
+
+    original = lower.apply_op
+    chex.clear_trace_counter()
+    monkeypatch.setattr(lower, "apply_op", chex.assert_max_traces(counted, n=kernel_ops))
+    monkeypatch.setattr(lower, "DEFAULT_KERNELS", lower.KernelCache())
+    monkeypatch.setattr(cache, "_STORE", None)
+    result = runner.run_jax(programs, samples, config, fallback=False)
+    assert result.micro_batches == 5
+    assert len(calls) == kernel_ops > 0        # every distinct kernel traced, exactly once
