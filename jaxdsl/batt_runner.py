@@ -35,7 +35,7 @@ from typing import Callable, Sequence
 import jax
 import numpy as np
 
-from compiler.batt import Batt, Candidate, batt_types, demos_as_S, run_batt_reference
+from compiler.batt import Batt, batt_types, demos_as_S, run_batt_reference
 from compiler.errors import TypeInferenceError
 from compiler.infer import infer
 from compiler.ir import Var
@@ -60,6 +60,8 @@ class ScoreRun:
       valid: bool[N] ok and the value is a pair of ints (what tokpidjin scores).
       jax_overflow: bool[N] the JAX value overflowed (its sample's batt run was re-run by
         the reference), or None.
+      candidate: the :class:`ProgramRun` of the candidate this score rates (the last
+        ``o.append`` of solver ``site`` above it in its batt), or None (raw-input scores).
     """
 
     name: str
@@ -69,6 +71,7 @@ class ScoreRun:
     value: np.ndarray
     valid: np.ndarray
     jax_overflow: np.ndarray | None = None
+    candidate: ProgramRun | None = None
 
 
 def candidate_names(batts: Sequence[Batt]) -> list[list[str]]:
@@ -152,20 +155,21 @@ class _Collector:
 
     def runs(self) -> tuple[list[ProgramRun], list[ScoreRun]]:
         """The candidates as :class:`ProgramRun` (with ranks) and the scores as :class:`ScoreRun`."""
-        scores = []
-        for j, s in enumerate(self.batt.scores):
-            scores.append(ScoreRun(f"{s.site}/{s.differ}", s.site, s.differ, self.s_ok[j], self.s_val[j],
-                                   self.s_valid[j], None if self.s_jax is None else self.s_jax[j]))
         runs = []
         for j, c in enumerate(self.batt.candidates):
-            rank = np.zeros(len(self.samples))
-            for sr in scores:
-                if sr.site == c.solver:
-                    rank += np.where(sr.valid, np.clip(sr.value[:, 0], 0, 1000), 0)
             run = ProgramRun(self.names[j], self.c_ok[j], self.c_ovf[j], self.c_match[j], self.c_out[j],
                              None if self.c_jax is None else self.c_jax[j], limit=self.c_lim[j])
-            run.rank = rank
+            run.rank = np.zeros(len(self.samples))
             runs.append(run)
+        scores = []
+        for j, s in enumerate(self.batt.scores):
+            rated = [k for k, c in enumerate(self.batt.candidates) if c.solver == s.site and c.line < s.line]
+            sr = ScoreRun(f"{s.site}/{s.differ}", s.site, s.differ, self.s_ok[j], self.s_val[j],
+                          self.s_valid[j], None if self.s_jax is None else self.s_jax[j],
+                          runs[rated[-1]] if rated else None)
+            if sr.candidate is not None:
+                sr.candidate.rank += np.where(sr.valid, np.clip(sr.value[:, 0], 0, 1000), 0)
+            scores.append(sr)
         return runs, scores
 
 
@@ -195,14 +199,6 @@ def sub_batt(batt: Batt, candidates=(), scores=(), needed: frozenset | None = No
     program = dataclasses.replace(batt.program, ops=ops, output=last)
     return dataclasses.replace(batt, program=program, safe=batt.safe & needed,
                                candidates=tuple(candidates), scores=tuple(scores))
-
-
-def entry_batt(batt: Batt, entry) -> Batt:
-    """:func:`sub_batt` of one entry (a :class:`~compiler.batt.Candidate` or
-    :class:`~compiler.batt.Score`)."""
-    if isinstance(entry, Candidate):
-        return sub_batt(batt, candidates=(entry,))
-    return sub_batt(batt, scores=(entry,))
 
 
 def _fallback(batt: Batt, col: "_Collector", whole: np.ndarray, on_error: str, types,
@@ -390,11 +386,10 @@ def batt_tables(result: RunResult) -> tuple[dict, dict]:
     """
     per_solver = [{"solver": r.name, "matched": int(np.sum(r.match)), "o_score": 1000 * int(np.sum(r.match)),
                    "ok": int(np.sum(r.ok))} for r in result.runs]
-    by_name = {r.name.split("@")[0].split(":")[-1]: r for r in result.runs}
     known = np.array([s.output is not None for s in result.samples])
     collected: dict[str, tuple[list, list]] = {}
     for sr in getattr(result, "scores", []):
-        run = by_name.get(sr.site)
+        run = sr.candidate
         if run is None:
             continue
         right, wrong = collected.setdefault(sr.differ, ([], []))

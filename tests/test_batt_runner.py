@@ -205,10 +205,12 @@ def test_evaluate_and_compile_cli_with_batt(tmp_path):
     assert r.returncode == 2 and f"{bad}:2" in r.stderr and "Traceback" not in r.stderr
 
 
-def test_entry_batt_is_the_backward_slice():
+def test_sub_batt_is_the_backward_slice():
     batt = _batt(0.0)
     for entry in (batt.candidates[1], batt.scores[-1]):
-        sub = batt_runner.entry_batt(batt, entry)
+        is_candidate = entry in batt.candidates
+        sub = batt_runner.sub_batt(batt, candidates=(entry,) if is_candidate else (),
+                                   scores=() if is_candidate else (entry,))
         targets = {op.target for op in sub.ops}
         assert sub.program.output == entry.var and entry.var in targets
         assert len(sub.ops) < len(batt.ops)
@@ -236,3 +238,33 @@ def test_entry_fallback_makes_small_capacities_exact():
     assert overflowed > 0
     exact = batt_runner.run_batts_jax([batt], _samples(), small)
     _same(ref, exact)
+
+
+TWIN_BATT = """def batt(task_id, S, I, C, log_path):
+    o = []
+    s = []
+    t1 = hmirror(I)
+    o.append((1, False, 'x', t1))
+    t2 = astuple(ONE, TWO)
+    s.append((2, 'x', 'differ_a', t2))
+    t3 = vmirror(I)
+    o.append((3, True, 'x', t3))
+    t4 = astuple(FIVE, TWO)
+    s.append((4, 'x', 'differ_a', t4))
+    t5 = astuple(SEVEN, ZERO)
+    s.append((5, 'None', 'differ_a', t5))
+    return o, s
+"""
+
+
+def test_each_score_rates_the_candidate_above_it():
+    """Two candidates of one solver id (an original and its mutation): each score ranks the
+    last candidate of its site above it, not every candidate of that id; raw-input scores
+    rank none."""
+    batt = parse_batt_source(TWIN_BATT, "twin.py")
+    result = batt_runner.run_batts_reference([batt], _samples()[:3])
+    first, second = result.runs
+    a, b, raw = result.scores
+    assert a.candidate is first and b.candidate is second and raw.candidate is None
+    np.testing.assert_array_equal(first.rank, [1, 1, 1])
+    np.testing.assert_array_equal(second.rank, [5, 5, 5])
