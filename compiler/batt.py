@@ -518,52 +518,56 @@ def run_batt_reference(batt: Batt, S, I, C, on_error: str = "poison",
     limit = None
     limited: set = set()     # ops stopped by a resource limit, and every op that reads one
     budget = limits.Budget(timeout)
+    budget.start()
     line = batt.line
     try:
-        with budget:
-            for op in batt.ops:
-                line = op.line
-                if budget.over():
-                    raise limits.PairTimeout()
-                refs = [r.name for r in (op.callee, *op.args) if isinstance(r, Var)]
-                if any(r in limited for r in refs):
+        for op in batt.ops:
+            line = op.line
+            if budget.over():
+                raise limits.PairTimeout()
+            refs = [r.name for r in (op.callee, *op.args) if isinstance(r, Var)]
+            if any(r in limited for r in refs):
+                limited.add(op.target)
+                good[op.target] = False
+                op_ok.append(False)
+                continue
+            failed = not all(good[r] for r in refs)
+            if not failed:
+                try:
+                    args = tuple(_value(a, env) for a in op.args)
+                    if isinstance(op.callee, PrimRef):
+                        limits.precheck(op.callee.name, args)
+                    value = _value(op.callee, env)(*args)
+                    limits.check_value(value)
+                    env[op.target] = value
+                except limits.LimitExceeded as exc:
+                    limit = limit or f"line {op.line}: {exc.reason}"
                     limited.add(op.target)
                     good[op.target] = False
                     op_ok.append(False)
                     continue
-                failed = not all(good[r] for r in refs)
-                if not failed:
-                    try:
-                        args = tuple(_value(a, env) for a in op.args)
-                        if isinstance(op.callee, PrimRef):
-                            limits.precheck(op.callee.name, args)
-                        value = _value(op.callee, env)(*args)
-                        limits.check_value(value)
-                        env[op.target] = value
-                    except limits.LimitExceeded as exc:
-                        limit = limit or f"line {op.line}: {exc.reason}"
-                        limited.add(op.target)
-                        good[op.target] = False
-                        op_ok.append(False)
-                        continue
-                    except Exception:  # noqa: BLE001 - any raise marks the op failed
-                        failed = True
-                ok = not failed
-                if failed and default:
-                    has_empty, value = empty_value(types.get(op.target))
-                    if has_empty:
-                        env[op.target], ok = value, True
-                if not ok:
-                    env.pop(op.target, None)
-                good[op.target] = ok
-                op_ok.append(ok)
+                except Exception:  # noqa: BLE001 - any raise marks the op failed
+                    failed = True
+            ok = not failed
+            if failed and default:
+                has_empty, value = empty_value(types.get(op.target))
+                if has_empty:
+                    env[op.target], ok = value, True
+            if not ok:
+                env.pop(op.target, None)
+            good[op.target] = ok
+            op_ok.append(ok)
+        budget.armed = False
     except limits.PairTimeout:
+        budget.armed = False
         limit = f"line {line}: {budget.reason()}"
         for op in batt.ops[len(op_ok):]:
             limited.add(op.target)
             good[op.target] = False
             env.pop(op.target, None)
         op_ok += [False] * (len(batt.ops) - len(op_ok))
+    finally:
+        budget.stop()
 
     def entry(var):
         return (True, env[var]) if good[var] else (False, None)

@@ -157,36 +157,56 @@ def precheck(name: str, args: tuple) -> None:
 
 
 class Budget:
-    """The time budget of one pair: ``over()`` between ops, and (in the main thread, with
+    """The time budget of one pair: :meth:`over` between ops, and (in the main thread, with
     ``alarm=True``) a ``SIGALRM`` that raises :class:`PairTimeout` inside a long op.
 
-    Use as a context manager; ``seconds`` None or ≤ 0 means no budget.
+    ``seconds`` None or ≤ 0 means no budget. Use it as the executors do::
+
+        budget.start()
+        try:
+            ...                       # the ops
+            budget.armed = False
+        except PairTimeout:
+            budget.armed = False      # first: a late alarm must not escape the handler
+            ...
+        finally:
+            budget.stop()
+
+    The alarm re-fires every 0.1 s (one landing where Python swallows exceptions, in a gc
+    callback, must not end the budget), and raises only while :attr:`armed`: clearing it
+    is a plain attribute store, so no alarm can escape after the pair ended, even one
+    delivered while a huge interrupted value is being freed.
     """
 
     def __init__(self, seconds: float | None, alarm: bool = True):
         self.seconds = seconds if seconds and seconds > 0 else None
         self.deadline = None
+        self.armed = False
         self._alarm = alarm and self.seconds is not None \
             and threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
         self._old = None
 
-    def __enter__(self) -> "Budget":
-        if self.seconds is not None:
-            self.deadline = time.perf_counter() + self.seconds
-            if self._alarm:
-                self._old = signal.signal(signal.SIGALRM, _raise_timeout)
-                # re-fires every 0.1 s: an alarm landing where Python swallows exceptions
-                # (a gc callback, a __del__) does not end the budget
-                signal.setitimer(signal.ITIMER_REAL, self.seconds, 0.1)
-        return self
-
-    def __exit__(self, *exc) -> bool:
+    def start(self) -> None:
+        """Start the clock (and the alarm)."""
+        if self.seconds is None:
+            return
+        self.deadline = time.perf_counter() + self.seconds
         if self._alarm:
-            try:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-            finally:
-                signal.signal(signal.SIGALRM, self._old)
-        return False
+            self._old = signal.signal(signal.SIGALRM, self._on_alarm)
+            self.armed = True
+            signal.setitimer(signal.ITIMER_REAL, self.seconds, 0.1)
+
+    def _on_alarm(self, signum, frame):
+        if self.armed:
+            raise PairTimeout()
+
+    def stop(self) -> None:
+        """Disarm and cancel the alarm, restoring the previous ``SIGALRM`` handler."""
+        self.armed = False
+        if self._old is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._old)
+            self._old = None
 
     def over(self) -> bool:
         """True once the budget is spent."""
@@ -194,10 +214,6 @@ class Budget:
 
     def reason(self) -> str:
         return f"pair over its time budget of {self.seconds:g} s"
-
-
-def _raise_timeout(signum, frame):
-    raise PairTimeout()
 
 
 # ------------------------------------------------------------------ compile memory

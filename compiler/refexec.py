@@ -60,36 +60,40 @@ def run_program(program: Program, *inputs: Any, keep_values: bool = False,
     first_error = limit = None
     line = program.line
     budget = limits.Budget(timeout)
+    budget.start()
     try:
-        with budget:
-            for op in program.ops:
-                line = op.line
-                refs = (op.callee, *op.args)
-                if not all(good[r.name] for r in refs if isinstance(r, Var)):
-                    good[op.target] = False
-                    op_ok.append(False)
-                    continue
-                if budget.over():
-                    raise limits.PairTimeout()
-                fn = _value(op.callee, env)
-                args = tuple(_value(a, env) for a in op.args)
-                try:
-                    if isinstance(op.callee, PrimRef):
-                        limits.precheck(op.callee.name, args)
-                    value = fn(*args)
-                    limits.check_value(value)
-                    env[op.target] = value
-                    good[op.target] = True
-                except limits.LimitExceeded as exc:
-                    limit = f"line {op.line}: {exc.reason}"
-                    break
-                except Exception as exc:  # noqa: BLE001 - any raise marks the op not ok
-                    good[op.target] = False
-                    if first_error is None:
-                        first_error = f"line {op.line}: {type(exc).__name__}: {exc}"[:300]
-                op_ok.append(good[op.target])
+        for op in program.ops:
+            line = op.line
+            refs = (op.callee, *op.args)
+            if not all(good[r.name] for r in refs if isinstance(r, Var)):
+                good[op.target] = False
+                op_ok.append(False)
+                continue
+            if budget.over():
+                raise limits.PairTimeout()
+            fn = _value(op.callee, env)
+            args = tuple(_value(a, env) for a in op.args)
+            try:
+                if isinstance(op.callee, PrimRef):
+                    limits.precheck(op.callee.name, args)
+                value = fn(*args)
+                limits.check_value(value)
+                env[op.target] = value
+                good[op.target] = True
+            except limits.LimitExceeded as exc:
+                limit = f"line {op.line}: {exc.reason}"
+                break
+            except Exception as exc:  # noqa: BLE001 - any raise marks the op not ok
+                good[op.target] = False
+                if first_error is None:
+                    first_error = f"line {op.line}: {type(exc).__name__}: {exc}"[:300]
+            op_ok.append(good[op.target])
+        budget.armed = False
     except limits.PairTimeout:
+        budget.armed = False
         limit = f"line {line}: {budget.reason()}"
+    finally:
+        budget.stop()
     if limit is not None:
         op_ok += [False] * (len(program.ops) - len(op_ok))
         return RefResult(None, False, tuple(op_ok), first_error, env if keep_values else None, limit)

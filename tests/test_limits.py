@@ -137,6 +137,23 @@ def test_a_raise_is_not_a_limit():
     assert not r.ok and r.limit is None and r.error.startswith("line 3: ZeroDivisionError")
 
 
+def test_a_late_alarm_cannot_escape_once_disarmed():
+    """An alarm delivered after the pair ended (the long fuzz run met one while an
+    interrupted value was being freed) is ignored once ``armed`` is cleared."""
+    import signal
+
+    budget = limits.Budget(60.0)
+    budget.start()
+    try:
+        with pytest.raises(limits.PairTimeout):
+            signal.raise_signal(signal.SIGALRM)
+        budget.armed = False
+        signal.raise_signal(signal.SIGALRM)          # ignored
+    finally:
+        budget.stop()
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
 def test_no_timer_is_left_behind():
     import signal
 
