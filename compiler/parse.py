@@ -52,11 +52,14 @@ def parse_file(path: str | Path) -> list[Program]:
     """Parse every solver function of a file.
 
     Raises:
-      ParseError: the file cannot be read or holds unsupported code (``file:line: cause``).
+      ParseError: the file cannot be read or decoded as UTF-8 (line 0), or holds
+        unsupported code (``file:line: cause``).
     """
     path = Path(path)
     try:
-        text = path.read_text()
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParseError(str(path), 0, f"program file is not valid UTF-8: {exc.reason} at byte {exc.start}") from exc
     except OSError as exc:
         raise ParseError(str(path), 0, f"cannot read program file: {exc.strerror or exc}") from exc
     return parse_source(text, str(path))

@@ -10,6 +10,7 @@ fills both; ``python -m jaxdsl.evaluate`` reads them and reports hits and misses
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
@@ -33,14 +34,44 @@ def enable_persistent_cache(cache_dir: str | Path | None = None) -> Path:
     open the :class:`ExportStore` in its ``exported/`` sub-directory.
 
     Must be called before the first compilation. Returns the directory used.
+
+    Raises:
+      OSError: the directory cannot be used (:func:`check_cache_dir`); nothing is configured.
     """
     global _STORE
-    path = Path(cache_dir) if cache_dir else default_cache_dir()
-    path.mkdir(parents=True, exist_ok=True)
+    path = check_cache_dir(Path(cache_dir) if cache_dir else default_cache_dir())
     jax.config.update("jax_compilation_cache_dir", str(path))
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
     _STORE = ExportStore(path / EXPORT_DIR)
+    return path
+
+
+def check_cache_dir(path: str | Path) -> Path:
+    """Create the cache directory ``path`` (and its ``exported/`` store) if missing and
+    check that files can be created in it, before any compute.
+
+    Returns ``Path(path)``.
+
+    Raises:
+      OSError: with ``filename`` the path and ``strerror`` the cause: it (or a parent) is
+        an existing file, or it cannot be created or written (e.g. under ``/proc``).
+    """
+    path = Path(path)
+    for where in (path, path / EXPORT_DIR):
+        if where.exists() and not where.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "exists and is not a directory", str(where))
+        try:
+            where.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OSError(exc.errno, f"cannot create the cache directory: {exc.strerror or exc}",
+                          str(where)) from exc
+        try:
+            with tempfile.TemporaryFile(dir=where):
+                pass
+        except OSError as exc:
+            raise OSError(exc.errno, f"cannot write to the cache directory: {exc.strerror or exc}",
+                          str(where)) from exc
     return path
 
 

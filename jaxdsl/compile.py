@@ -8,6 +8,9 @@ they fix the number of samples and so the micro-batch bucket) and the same
 --config/--batch_size/--segment_size/--devices, and stores them in the cache directory
 (default ``$JAXDSL_CACHE_DIR`` or ``~/.cache/jaxdsl/xla``). A later evaluate with the
 same settings then starts warm and reports so.
+
+Exit codes: 0 done; 2 bad input or an OS error (e.g. an unusable --cache_dir), with one
+line ``error: <file or path>: <cause>`` on stderr; 130 on Ctrl-C.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ FLAGS = flags.FLAGS
 flags.DEFINE_string("data", "arc1", f"ARC data the kernels are built for (its sample count picks the "
                     f"micro-batch bucket): one of {', '.join(DATASETS)}. Ignored when --challenges is given.")
 flags.DEFINE_string("challenges", None, "Kaggle-format challenges JSON file, as for evaluate.")
-flags.DEFINE_list("tasks", None, "Only these task ids (comma-separated), as for evaluate.")
+flags.DEFINE_list("tasks", None, "Only these task ids (comma-separated; an empty list is an error), "
+                  "as for evaluate.")
 
 flags.DEFINE_multi_string("programs", None, "arc-dsl solver file (repeatable). Default: the solvers "
                           "shipped in jaxdsl/programs/.")
@@ -43,48 +47,71 @@ flags.DEFINE_string("cache_dir", None, "Persistent compilation cache directory (
 
 
 def main(argv):
+    """Build the kernels; the exit code is 0, 2 for bad input or an OS error (one line
+    ``error: <file or path>: <cause>`` on stderr), or 130 on Ctrl-C (see :func:`run`)."""
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
     if not FLAGS["verbosity"].present:
         logging.set_verbosity(logging.WARNING)
+    from compiler.errors import ProgramError
+    from jaxdsl.config import ConfigError, InputError
+    from jaxdsl.data import DataError
+
+    try:
+        return _compile()
+    except (InputError, ProgramError, DataError, ConfigError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    except OSError as exc:
+        from jaxdsl.report import describe_os_error
+
+        print(f"error: {describe_os_error(exc)}", file=sys.stderr)
+    except ValueError as exc:      # runner.DeviceError (imported with JAX)
+        from jaxdsl.runner import DeviceError
+
+        if not isinstance(exc, DeviceError):
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+    return 2
+
+
+def _compile() -> int:
+    """Checks (flags, --cache_dir) first, then data and programs, then the kernels."""
+    from jaxdsl.config import task_ids_flag
+
+    task_ids = task_ids_flag(FLAGS["tasks"])
     import jax
 
     if FLAGS.devices > 1:
         jax.config.update("jax_num_cpu_devices", FLAGS.devices)
-
-    from compiler.errors import ProgramError
-    from jaxdsl import runner
     from jaxdsl.cache import CacheMonitor, enable_persistent_cache
-    from jaxdsl.config import ConfigError, load_config
-    from jaxdsl.data import DataError, load_tasks, samples, select_tasks
 
-    try:
-        config = load_config(FLAGS.config).with_overrides(FLAGS.batch_size, FLAGS.segment_size)
-        tasks = select_tasks(load_tasks(None if FLAGS.challenges else FLAGS.data, FLAGS.challenges),
-                             FLAGS.tasks or None)
-        n = len(samples(tasks))
-        cache_dir = enable_persistent_cache(FLAGS.cache_dir)
-        monitor = CacheMonitor()
-        if FLAGS.batt:
-            from compiler.batt import parse_batt_file
-            from jaxdsl import batt_runner
+    cache_dir = enable_persistent_cache(FLAGS.cache_dir)
+    from jaxdsl import runner
+    from jaxdsl.config import load_config
+    from jaxdsl.data import load_tasks, samples, select_tasks
 
-            compiled = [batt_runner.compile_batt(parse_batt_file(path), config, FLAGS.on_error)
-                        for path in FLAGS.batt]
-        else:
-            programs = runner.load_programs(FLAGS.programs or runner.shipped_program_files())
-            compiled = runner.compile_programs(programs, config)
-        count, _ = runner.micro_batches(n, config.batch_size, FLAGS.devices)
-        batch, _, spec = runner.batch_layout(config, FLAGS.devices, n)
-    except (ProgramError, ConfigError, DataError, runner.DeviceError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    config = load_config(FLAGS.config).with_overrides(FLAGS.batch_size, FLAGS.segment_size)
+    tasks = select_tasks(load_tasks(None if FLAGS.challenges else FLAGS.data, FLAGS.challenges), task_ids)
+    n = len(samples(tasks))
+    monitor = CacheMonitor()
+    if FLAGS.batt:
+        from compiler.batt import parse_batt_file
+        from jaxdsl import batt_runner
+
+        compiled = [batt_runner.compile_batt(parse_batt_file(path), config, FLAGS.on_error)
+                    for path in FLAGS.batt]
+    else:
+        programs = runner.load_programs(FLAGS.programs or runner.shipped_program_files())
+        compiled = runner.compile_programs(programs, config)
+    count, _ = runner.micro_batches(n, config.batch_size, FLAGS.devices)
+    batch, _, spec = runner.batch_layout(config, FLAGS.devices, n)
     H, W = config.capacity.grid
     t0 = time.perf_counter()
     for cp in compiled:
         cp.lower_all(*((None, spec, spec) if FLAGS.batt else (spec,)))
     elapsed = time.perf_counter() - t0
-    print(f"compiled {len(compiled)} {'batts' if FLAGS.batt else 'programs'} into {len(compiled[0].kernels) if compiled else 0} distinct "
+    print(f"compiled {len(compiled)} {'batts' if FLAGS.batt else 'programs'} into "
+          f"{len(compiled[0].kernels) if compiled else 0} distinct "
           f"kernels in {elapsed:.2f} s (batch {batch}: {count} micro-batch(es) for {n} samples, "
           f"input grid {H}×{W}, segment size "
           f"{config.segment_size or 'whole program'}, {FLAGS.devices} device(s))")
@@ -92,5 +119,15 @@ def main(argv):
     return 0
 
 
+def run():
+    """Console entry point: :func:`main` under absl; Ctrl-C exits with code 130 and the line
+    ``interrupted: ...`` (kernels already stored stay valid: the caches write atomically)."""
+    try:
+        app.run(main)
+    except KeyboardInterrupt:
+        print("interrupted: kernels built so far stay in the cache", file=sys.stderr)
+        sys.exit(130)
+
+
 if __name__ == "__main__":
-    app.run(main)
+    run()

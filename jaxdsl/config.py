@@ -34,6 +34,11 @@ reference fallback resolves in seconds."""
 _CAPACITY_KEYS = ("patch", "tuple", "objects", "object_cells", "grids")
 
 
+def _is_int(value) -> bool:
+    """An integer JSON value: ``int`` but not ``bool`` (``true`` is no capacity)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 @dataclass(frozen=True)
 class Config:
     """Resolved configuration (see the module docstring for each field)."""
@@ -56,16 +61,41 @@ class ConfigError(ValueError):
     """A configuration file is unreadable or holds a bad value (message names the file)."""
 
 
+class InputError(ValueError):
+    """Bad command-line input of ``jaxdsl.evaluate`` / ``jaxdsl.compile`` found before any
+    compute (the message names the flag and the cause)."""
+
+
+def task_ids_flag(flag) -> list[str] | None:
+    """The task ids of a ``--tasks`` absl list flag, or None (all tasks) when the flag is
+    not given.
+
+    Raises:
+      InputError: the flag is given but names no task (``--tasks ""`` or ``--tasks ,``).
+    """
+    if not flag.present:
+        return None
+    ids = [t.strip() for t in flag.value or [] if t.strip()]
+    if not ids:
+        raise InputError("--tasks: no task id given (omit the flag to use all tasks)")
+    return ids
+
+
 def load_config(path: str | Path | None = None) -> Config:
     """Read a JSON config; missing keys take :data:`DEFAULTS`.
 
+    Every value is type-checked (integers must be JSON integers, not ``true``/``false``);
+    an error names the file and the key.
+
     Raises:
-      ConfigError: unreadable file, invalid JSON, unknown key, or bad value.
+      ConfigError: unreadable or non-UTF-8 file, invalid JSON, unknown key, or bad value.
     """
     values = dict(DEFAULTS)
     if path is not None:
         try:
-            data = json.loads(Path(path).read_text())
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{path}: config is not UTF-8 text (byte {exc.start}): {exc.reason}") from exc
         except OSError as exc:
             raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from exc
         except json.JSONDecodeError as exc:
@@ -77,17 +107,17 @@ def load_config(path: str | Path | None = None) -> Config:
             raise ConfigError(f"{path}: unknown config key(s) {unknown}; valid keys: {sorted(DEFAULTS)}")
         values.update(data)
     grid = values["grid"]
-    if not (isinstance(grid, list) and len(grid) == 2 and all(isinstance(v, int) and 1 <= v <= 512 for v in grid)):
+    if not (isinstance(grid, list) and len(grid) == 2 and all(_is_int(v) and 1 <= v <= 512 for v in grid)):
         raise ConfigError(f"{path}: 'grid' must be [H, W] with 1 ≤ H, W ≤ 512, got {grid!r}")
     if min(grid) < 30:
         raise ConfigError(f"{path}: 'grid' must be at least [30, 30] to hold every ARC grid, got {grid!r}")
     for key in _CAPACITY_KEYS:
-        if not (isinstance(values[key], int) and 1 <= values[key] <= 65536):
+        if not (_is_int(values[key]) and 1 <= values[key] <= 65536):
             raise ConfigError(f"{path}: {key!r} must be an integer in 1..65536, got {values[key]!r}")
-    if not (isinstance(values["batch_size"], int) and values["batch_size"] >= 1):
+    if not (_is_int(values["batch_size"]) and values["batch_size"] >= 1):
         raise ConfigError(f"{path}: 'batch_size' must be a positive integer, got {values['batch_size']!r}")
     seg = values["segment_size"]
-    if not (seg is None or (isinstance(seg, int) and seg >= 0)):
+    if not (seg is None or (_is_int(seg) and seg >= 0)):
         raise ConfigError(f"{path}: 'segment_size' must be a non-negative integer or null, got {seg!r}")
     capacity = Capacity(grid=tuple(grid), **{k: values[k] for k in _CAPACITY_KEYS})
     return Config(capacity, values["batch_size"], seg or None)

@@ -5,8 +5,12 @@
     python -m jaxdsl.evaluate --backend reference   # same evaluation, pure Python
 
 Every program runs on every sample (demo and test pairs of all tasks) in one vmapped
-mega-batch; results go to ``--out`` (results.json, submission.json, summary.json) and a
+mega-batch; results go to ``--out`` (results.json, submission.json, summary.json, report.html) and a
 summary is printed. See README.md for the file formats.
+
+Exit codes: 0 done; 2 bad input (flags, data, config, programs) or an OS error, with one
+line ``error: <file or path>: <cause>`` on stderr and no result file touched; 130 on
+Ctrl-C (``interrupted: ...``). The result files are written atomically as a set.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import sys
 
 from absl import app, flags, logging
 
+from compiler.limits import DEFAULT_PAIR_TIMEOUT
 from jaxdsl.data import DATASETS
 
 FLAGS = flags.FLAGS
@@ -30,7 +35,9 @@ flags.DEFINE_enum("backend", "jax", ["jax", "reference"], "jax: compiled, vmappe
                   "reference: the pure-Python reference executor, sample by sample.")
 flags.DEFINE_integer("devices", 1, "Shard the batch over this many devices (1-D mesh). On a machine "
                      "without accelerators, that many CPU devices are simulated.", lower_bound=1)
-flags.DEFINE_string("out", "results", "Directory for results.json, submission.json and summary.json.")
+flags.DEFINE_string("out", "results", "Directory for results.json, submission.json, summary.json and "
+                    "report.html, checked before the run and written atomically as a set (an interrupted "
+                    "or failed run leaves the previous files).")
 flags.DEFINE_string("config", None, "JSON file overriding capacities and execution settings "
                     "(keys grid, batch_size, segment_size; defaults in configs/default.json).")
 flags.DEFINE_integer("batch_size", None, "Largest micro-batch (overrides the config): the samples are "
@@ -40,13 +47,18 @@ flags.DEFINE_integer("segment_size", None, "Ops per compiled kernel: 1 = one ker
                      "signature), 0 = whole program in one kernel (overrides the config).", lower_bound=0)
 flags.DEFINE_string("cache_dir", None, "Persistent compilation cache directory (default: "
                     "$JAXDSL_CACHE_DIR or ~/.cache/jaxdsl/xla).")
-flags.DEFINE_list("tasks", None, "Only evaluate these task ids (comma-separated).")
-flags.DEFINE_bool("skip_unsupported", False, "JAX backend: skip (with a warning) programs that use "
-                  "primitives not yet available in JAX instead of stopping.")
+flags.DEFINE_list("tasks", None, "Only evaluate these task ids (comma-separated; an empty list is an "
+                  "error). Default: all tasks.")
+flags.DEFINE_bool("skip_unsupported", False, "JAX backend: skip (with one warning line each) programs "
+                  "that use primitives not yet available in JAX instead of stopping; an error if none is left.")
 flags.DEFINE_bool("fallback", True, "JAX backend: re-run every (program, sample) pair whose result "
                   "overflowed a capacity through the reference executor, so results are exact; "
                   "--nofallback leaves them marked overflow.")
 flags.DEFINE_bool("progress", True, "Show a progress bar.")
+flags.DEFINE_float("pair_timeout", DEFAULT_PAIR_TIMEOUT, "Seconds one (program, sample) pair may run in the reference "
+                   "executor (the reference backend and the JAX backend's exact fallback); a pair over it, "
+                   "or one building a value beyond 1,000,000 cells or an integer beyond int32, is recorded "
+                   "as 'limit' (docs/design.md, \"Limits\"). 0 = no time budget.", lower_bound=0.0)
 flags.DEFINE_multi_string("batt", None, "Batt file (repeatable; see README and python -m jaxdsl.card): run "
                           "the batt instead of --programs. Each o.append entry becomes a candidate, each "
                           "s.append a score; results.json gains both, submission.json ranks candidates by "
@@ -57,87 +69,108 @@ flags.DEFINE_enum("on_error", "poison", ["poison", "default"], "Batts: 'poison' 
 
 
 def main(argv):
+    """Run the evaluation; the exit code is 0, 2 for bad input or an OS error (one line
+    ``error: <file or path>: <cause>`` on stderr, no files touched), or 130 on Ctrl-C
+    (see :func:`run`)."""
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
     if not FLAGS["verbosity"].present:
         logging.set_verbosity(logging.WARNING)
+    from compiler.errors import ProgramError
+    from jaxdsl.config import ConfigError, InputError
+    from jaxdsl.data import DataError
+
+    try:
+        return _evaluate()
+    except (InputError, ProgramError, DataError, ConfigError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    except OSError as exc:
+        from jaxdsl.report import describe_os_error
+
+        print(f"error: {describe_os_error(exc)}", file=sys.stderr)
+    except ValueError as exc:      # runner.DeviceError (imported with JAX)
+        from jaxdsl.runner import DeviceError
+
+        if not isinstance(exc, DeviceError):
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+    return 2
+
+
+def _evaluate() -> int:
+    """The run: checks (flags, --out, --cache_dir) first, then data, programs, the backend,
+    and the result files."""
+    from jaxdsl.config import InputError, task_ids_flag
+
+    task_ids = task_ids_flag(FLAGS["tasks"])
     import jax
 
     if FLAGS.devices > 1:
         jax.config.update("jax_num_cpu_devices", FLAGS.devices)
+    from jaxdsl import report
 
+    report.check_out_dir(FLAGS.out)
+    from jaxdsl.cache import CacheMonitor, enable_persistent_cache
+
+    cache_dir = enable_persistent_cache(FLAGS.cache_dir) if FLAGS.backend == "jax" else None
     from tqdm import tqdm
 
-    from compiler.errors import ProgramError
-    from jaxdsl import report, runner
-    from jaxdsl.cache import CacheMonitor, enable_persistent_cache
-    from jaxdsl.config import ConfigError, load_config
-    from jaxdsl.data import DataError, load_tasks, samples, select_tasks
+    from jaxdsl import runner
+    from jaxdsl.config import load_config
+    from jaxdsl.data import load_tasks, samples, select_tasks
 
-    try:
-        config = load_config(FLAGS.config).with_overrides(FLAGS.batch_size, FLAGS.segment_size)
-        tasks = select_tasks(load_tasks(None if FLAGS.challenges else FLAGS.data, FLAGS.challenges,
-                                        FLAGS.solutions), FLAGS.tasks or None)
-        batch = samples(tasks)
-        data_name = FLAGS.challenges or FLAGS.data
-        progress = tqdm if FLAGS.progress else None
-        if FLAGS.batt:
-            return _evaluate_batts(config, batch, data_name, progress)
-        files = FLAGS.programs or runner.shipped_program_files()
-        programs = runner.load_programs(files)
+    config = load_config(FLAGS.config).with_overrides(FLAGS.batch_size, FLAGS.segment_size)
+    tasks = select_tasks(load_tasks(None if FLAGS.challenges else FLAGS.data, FLAGS.challenges,
+                                    FLAGS.solutions), task_ids)
+    batch = samples(tasks)
+    data_name = FLAGS.challenges or FLAGS.data
+    progress = tqdm if FLAGS.progress else None
+    extra = tables = None
+    if FLAGS.batt:
+        from compiler.batt import parse_batt_file
+        from jaxdsl import batt_runner
+
+        batts = [parse_batt_file(path) for path in FLAGS.batt]
         if FLAGS.backend == "reference":
-            result = runner.run_reference(programs, batch, progress)
+            result = batt_runner.run_batts_reference(batts, batch, FLAGS.on_error, progress, FLAGS.pair_timeout)
+        else:
+            monitor = CacheMonitor()
+            result = batt_runner.run_batts_jax(batts, batch, config, FLAGS.devices, FLAGS.on_error, progress,
+                                               FLAGS.fallback, FLAGS.pair_timeout)
+            result.cache_state = monitor.describe(cache_dir)
+        extra, tables = batt_runner.batt_tables(result)
+        extra["batts"] = [{"file": b.file, "ops": len(b.ops), "candidates": len(b.candidates),
+                           "scores": len(b.scores), "on_error": FLAGS.on_error} for b in batts]
+    else:
+        programs = runner.load_programs(FLAGS.programs or runner.shipped_program_files())
+        if FLAGS.backend == "reference":
+            result = runner.run_reference(programs, batch, progress, FLAGS.pair_timeout)
         else:
             if FLAGS.skip_unsupported:
                 programs = _drop_unsupported(programs, config)
-            cache_dir = enable_persistent_cache(FLAGS.cache_dir)
+                if not programs:
+                    raise InputError("no program left to run: --skip_unsupported skipped every program "
+                                     "(nothing written)")
             monitor = CacheMonitor()
-            result = runner.run_jax(programs, batch, config, FLAGS.devices, progress, FLAGS.fallback)
+            result = runner.run_jax(programs, batch, config, FLAGS.devices, progress, FLAGS.fallback,
+                                    FLAGS.pair_timeout)
             result.cache_state = monitor.describe(cache_dir)
-    except (ProgramError, DataError, ConfigError, runner.DeviceError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    summary = report.write_all(result, FLAGS.out, data_name)
+    summary = report.write_all(result, FLAGS.out, data_name, extra, tables)
     print(report.format_summary(summary, FLAGS.out))
-    if result.micro_batches:
+    if FLAGS.batt:
+        print("\ndiffer              right  wrong  mean right  mean wrong    AUC")
+        for row in extra["per_differ"]:
+            print(f"{row['differ'][:18]:18} {row['n_right']:6} {row['n_wrong']:6} {row['mean_right'] or 0:11} "
+                  f"{row['mean_wrong'] or 0:11} {row['auc'] if row['auc'] is not None else '-':>6}")
+    if result.micro_batches and not FLAGS.batt:
         print(f"micro-batches: {result.micro_batches} × {result.batch} samples "
               f"({len(batch)} samples, --batch_size {config.batch_size}; compile with the same data flags)")
     return 0
 
 
-def _evaluate_batts(config, batch, data_name, progress) -> int:
-    """``--batt``: run the batts on the samples and write the results (both backends)."""
-    from compiler.batt import parse_batt_file
-    from compiler.errors import ProgramError
-    from jaxdsl import batt_runner, report, runner
-    from jaxdsl.cache import CacheMonitor, enable_persistent_cache
-
-    try:
-        batts = [parse_batt_file(path) for path in FLAGS.batt]
-        if FLAGS.backend == "reference":
-            result = batt_runner.run_batts_reference(batts, batch, FLAGS.on_error, progress)
-        else:
-            cache_dir = enable_persistent_cache(FLAGS.cache_dir)
-            monitor = CacheMonitor()
-            result = batt_runner.run_batts_jax(batts, batch, config, FLAGS.devices, FLAGS.on_error, progress,
-                                               FLAGS.fallback)
-            result.cache_state = monitor.describe(cache_dir)
-    except (ProgramError, runner.DeviceError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    extra, tables = batt_runner.batt_tables(result)
-    extra["batts"] = [{"file": b.file, "ops": len(b.ops), "candidates": len(b.candidates),
-                       "scores": len(b.scores), "on_error": FLAGS.on_error} for b in batts]
-    summary = report.write_all(result, FLAGS.out, data_name, extra, tables)
-    print(report.format_summary(summary, FLAGS.out))
-    print("\ndiffer              right  wrong  mean right  mean wrong    AUC")
-    for row in extra["per_differ"]:
-        print(f"{row['differ'][:18]:18} {row['n_right']:6} {row['n_wrong']:6} {row['mean_right'] or 0:11} "
-              f"{row['mean_wrong'] or 0:11} {row['auc'] if row['auc'] is not None else '-':>6}")
-    return 0
-
-
 def _drop_unsupported(programs, config):
+    """The programs type inference accepts; one ``warning: skipping ...`` line on stderr
+    for each of the others."""
     from compiler.errors import ProgramError
     from compiler.infer import infer
 
@@ -147,13 +180,20 @@ def _drop_unsupported(programs, config):
             infer(p)
             kept.append(p)
         except ProgramError as exc:
-            logging.warning("skipping: %s", exc)
             print(f"warning: skipping {exc}", file=sys.stderr)
     return kept
 
 
 def run():
-    app.run(main)
+    """Console entry point: :func:`main` under absl; Ctrl-C anywhere exits with code 130 and
+    one line on stderr saying what was written (the result files are written atomically,
+    so never a partial set)."""
+    try:
+        app.run(main)
+    except KeyboardInterrupt:
+        report = sys.modules.get("jaxdsl.report")
+        print(report.interrupted_message() if report else "interrupted: nothing written", file=sys.stderr)
+        sys.exit(130)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import jax
@@ -209,3 +210,55 @@ def test_make_mesh_raises_device_error():
                                                  rf"{available} \w+ device\(s\) are available"):
         runner.make_mesh(available + 1)
     assert runner.make_mesh(available).devices.size == available
+
+
+# ------------------------------------------------------------------ resource limits
+
+SLOW_AND_BIG = """from dsl import *
+from constants import *
+
+
+def solve_slow(I):
+    x1 = rbind(add, ONE)
+    x2 = multiply(TEN, TEN)
+    x3 = multiply(x2, x2)
+    x4 = multiply(x3, x3)
+    x5 = power(x1, x4)
+    x6 = x5(ONE)
+    O = canvas(x6, UNITY)
+    return O
+
+
+def solve_big(I):
+    x1 = upscale(I, NINE)
+    x2 = upscale(x1, NINE)
+    O = upscale(x2, NINE)
+    return O
+
+
+def solve_68b16354(I):
+    O = hmirror(I)
+    return O
+"""
+
+
+@pytest.mark.parametrize("backend", ["reference", "jax"])
+def test_pair_timeout_and_size_limit_are_recorded_as_limit(tmp_path, backend):
+    """A pair over --pair_timeout and one beyond the cell limit are 'limit' in results.json and
+    counted in summary.json, in both backends (JAX: through the exact fallback)."""
+    src = tmp_path / "limits.py"
+    src.write_text(SLOW_AND_BIG)
+    t0 = time.perf_counter()
+    proc = _ok(evaluate(tmp_path / "out", "--programs", str(src), "--tasks", TASK, "--backend", backend,
+                        "--pair_timeout", "0.3"))
+    elapsed = time.perf_counter() - t0
+    results = _json(tmp_path / "out" / "results.json")["tasks"][TASK]["results"]
+    n = 4                                             # 3 demos, 1 test
+    assert results["solve_slow"]["limit"] == [True] * n      # JAX: power beyond its bound overflows
+    assert results["solve_big"]["limit"] == [True] * n and results["solve_big"]["ok"] == [False] * n
+    assert results["solve_68b16354"]["limit"] == [False] * n and results["solve_68b16354"]["match"] == [True] * n
+    summary = _json(tmp_path / "out" / "summary.json")
+    assert summary["limit_pairs"] == sum(sum(r["limit"]) for r in results.values())
+    assert "pairs stopped at a resource limit" in proc.stdout
+    if backend == "reference":
+        assert elapsed < 60, elapsed
