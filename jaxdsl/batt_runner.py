@@ -41,6 +41,7 @@ from compiler.infer import infer
 from compiler.ir import Var
 from compiler.limits import DEFAULT_PAIR_TIMEOUT
 from compiler.lower import CompiledProgram
+from jaxdsl import fallback
 from jaxdsl.config import Config
 from jaxdsl.containers import stack_samples
 from jaxdsl.data import Sample
@@ -202,28 +203,20 @@ def sub_batt(batt: Batt, candidates=(), scores=(), needed: frozenset | None = No
 
 
 def _fallback(batt: Batt, col: "_Collector", whole: np.ndarray, on_error: str, types,
-              timeout: float | None = None) -> None:
+              timeout: float | None = None, workers: int = 1) -> None:
     """Re-run overflowed entries exactly: whole samples where ``whole`` (their ``S`` did
     not fit), else, per sample, the union of its overflowed entries' slices in one
-    reference run (a solver's candidate and the differ scores of its output share it)."""
+    reference run (a solver's candidate and the differ scores of its output share it);
+    spread over ``workers`` processes (:mod:`jaxdsl.fallback`)."""
     samples = col.samples
-    for k in np.flatnonzero(whole):
-        col.put_reference(int(k), _reference_one(batt, samples[k], on_error, types, timeout))
-    by_target = {op.target: op for op in batt.ops}
-    slices: dict = {}
-
-    def targets(entry):
-        if entry.var not in slices:
-            slices[entry.var] = _slice_targets(by_target, entry.var)
-        return slices[entry.var]
-
+    jobs = [(int(k), None, None) for k in np.flatnonzero(whole)]
     for k in np.flatnonzero((col.c_ovf.any(axis=0) | col.s_ovf.any(axis=0)) & ~whole):
-        cs = [int(j) for j in np.flatnonzero(col.c_ovf[:, k])]
-        ss = [int(j) for j in np.flatnonzero(col.s_ovf[:, k])]
-        cands, scs = [batt.candidates[j] for j in cs], [batt.scores[j] for j in ss]
-        needed = frozenset().union(*(targets(e) for e in (*cands, *scs)))
-        result = _reference_one(sub_batt(batt, cands, scs, needed), samples[k], on_error, types, timeout)
-        col.put_reference(int(k), result, cs, ss)
+        jobs.append((int(k), [int(j) for j in np.flatnonzero(col.c_ovf[:, k])],
+                     [int(j) for j in np.flatnonzero(col.s_ovf[:, k])]))
+    inputs = {k: (demos_as_S(samples[k].demos), samples[k].input, samples[k].output) for k, _, _ in jobs}
+    state = {"batt": batt, "inputs": inputs, "on_error": on_error, "types": types, "timeout": timeout}
+    for k, cs, ss, result in fallback.run_jobs(fallback.batt_samples, jobs, state, workers):
+        col.put_reference(k, result, cs, ss)
 
 
 def _reference_one(batt: Batt, sample: Sample, on_error: str, types, timeout: float | None = None):
@@ -280,11 +273,13 @@ def lower_batts(compiled: Sequence[CompiledProgram], config: Config, devices: in
 
 def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Config, devices: int = 1,
                   on_error: str = "poison", progress: Callable | None = None,
-                  fallback: bool = True, pair_timeout: float | None = DEFAULT_PAIR_TIMEOUT) -> RunResult:
+                  fallback: bool = True, pair_timeout: float | None = DEFAULT_PAIR_TIMEOUT,
+                  fallback_workers: int = 1) -> RunResult:
     """Run every batt on every sample with the JAX backend (one vmapped run per micro-batch).
 
     ``fallback``: re-run overflowed entries with the reference executor (a (batt, sample)
-    pair of the fallback gets ``pair_timeout`` seconds, see :func:`run_batts_reference`).
+    pair of the fallback gets ``pair_timeout`` seconds, see :func:`run_batts_reference`),
+    in ``fallback_workers`` processes (:mod:`jaxdsl.fallback`).
 
     Raises:
       ProgramError: a batt cannot be compiled for JAX (see :func:`compile_batt`).
@@ -357,7 +352,7 @@ def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Conf
         t0 = time.perf_counter()
         for batt, col, whole in zip(batts, cols, s_whole):
             types = batt_types(batt) if on_error == "default" else None
-            _fallback(batt, col, whole, on_error, types, pair_timeout)
+            _fallback(batt, col, whole, on_error, types, pair_timeout, fallback_workers)
         fallback_s = time.perf_counter() - t0
     runs, scores = [], []
     for col in cols:

@@ -55,6 +55,8 @@ flags.DEFINE_bool("fallback", True, "JAX backend: re-run every (program, sample)
                   "overflowed a capacity through the reference executor, so results are exact; "
                   "--nofallback leaves them marked overflow.")
 flags.DEFINE_bool("progress", True, "Show a progress bar.")
+flags.DEFINE_integer("fallback_workers", None, "JAX backend: processes the exact fallback is spread over "
+                     "(default: the CPUs this process may use; 1 = in this process).", lower_bound=1)
 flags.DEFINE_float("pair_timeout", DEFAULT_PAIR_TIMEOUT, "Seconds one (program, sample) pair may run in the reference "
                    "executor (the reference backend and the JAX backend's exact fallback); a pair over it, "
                    "or one building a value beyond 1,000,000 cells or an integer beyond int32, is recorded "
@@ -136,7 +138,7 @@ def _evaluate() -> int:
         else:
             monitor = CacheMonitor()
             result = batt_runner.run_batts_jax(batts, batch, config, FLAGS.devices, FLAGS.on_error, progress,
-                                               FLAGS.fallback, FLAGS.pair_timeout)
+                                               FLAGS.fallback, FLAGS.pair_timeout, _fallback_workers())
             result.cache_state = monitor.describe(cache_dir)
         extra, tables = batt_runner.batt_tables(result)
         extra["batts"] = [{"file": b.file, "ops": len(b.ops), "candidates": len(b.candidates),
@@ -153,7 +155,7 @@ def _evaluate() -> int:
                                      "(nothing written)")
             monitor = CacheMonitor()
             result = runner.run_jax(programs, batch, config, FLAGS.devices, progress, FLAGS.fallback,
-                                    FLAGS.pair_timeout)
+                                    FLAGS.pair_timeout, _fallback_workers())
             result.cache_state = monitor.describe(cache_dir)
     summary = report.write_all(result, FLAGS.out, data_name, extra, tables)
     print(report.format_summary(summary, FLAGS.out))
@@ -166,6 +168,12 @@ def _evaluate() -> int:
         print(f"micro-batches: {result.micro_batches} × {result.batch} samples "
               f"({len(batch)} samples, --batch_size {config.batch_size}; compile with the same data flags)")
     return 0
+
+
+def _fallback_workers() -> int:
+    from jaxdsl.fallback import default_workers
+
+    return FLAGS.fallback_workers or default_workers()
 
 
 def _drop_unsupported(programs, config):

@@ -273,7 +273,7 @@ def grid_outcomes(value: Grid, ok: np.ndarray, ovf: np.ndarray, expected: Grid, 
 
 def run_jax(programs: Sequence[Program], samples: Sequence[Sample], config: Config, devices: int = 1,
             progress: Callable | None = None, fallback: bool = True,
-            pair_timeout: float | None = DEFAULT_PAIR_TIMEOUT) -> RunResult:
+            pair_timeout: float | None = DEFAULT_PAIR_TIMEOUT, fallback_workers: int = 1) -> RunResult:
     """Evaluate every program on every sample with the JAX backend.
 
     Args:
@@ -288,6 +288,7 @@ def run_jax(programs: Sequence[Program], samples: Sequence[Sample], config: Conf
         ``overflow`` with ``ok`` and ``match`` False.
       pair_timeout: time budget of one fallback pair, seconds (None: none); a pair over
         it, or over a size limit, is recorded as ``limit`` (:mod:`compiler.limits`).
+      fallback_workers: processes the fallback is spread over (:mod:`jaxdsl.fallback`).
 
     Raises:
       ProgramError: a program cannot be compiled for JAX.
@@ -343,26 +344,35 @@ def run_jax(programs: Sequence[Program], samples: Sequence[Sample], config: Conf
     result = RunResult(list(programs), list(samples), runs, "jax", devices, compile_s, run_s,
                        kernels=kernels, micro_batches=n_batches, batch=batch)
     if fallback:
+        from jaxdsl import fallback as fb
+
         t0 = time.perf_counter()
-        for program, run in zip(programs, runs):
-            for k in np.flatnonzero(run.overflow):
-                _reference_into(run, k, program, samples[k], pair_timeout)
+        jobs = [(i, int(k)) for i, run in enumerate(runs) for k in np.flatnonzero(run.overflow)]
+        state = {"programs": list(programs), "inputs": {k: samples[k].input for _, k in jobs},
+                 "timeout": pair_timeout}
+        for i, k, ok, limit, output in fb.run_jobs(fb.program_pairs, jobs, state, fallback_workers):
+            _store(runs[i], k, samples[k], ok, limit, output)
         result.fallback_s = time.perf_counter() - t0
     return result
+
+
+def _store(run: ProgramRun, k: int, sample: Sample, ok: bool, limit: bool, output) -> None:
+    """Store the exact (reference) outcome of sample ``k`` in ``run``."""
+    run.ok[k] = ok
+    run.limit[k] = limit
+    run.overflow[k] = False
+    run.match[k] = ok and sample.output is not None and output == sample.output
+    if ok and sample.kind == "test":
+        run.outputs[k] = output
+    else:
+        run.outputs.pop(k, None)
 
 
 def _reference_into(run: ProgramRun, k: int, program: Program, sample: Sample,
                     timeout: float | None = None) -> None:
     """Run one pair through the reference executor and store its exact outcome in ``run``."""
     r = run_program(program, sample.input, timeout=timeout)
-    run.ok[k] = r.ok
-    run.limit[k] = r.limit is not None
-    run.overflow[k] = False
-    run.match[k] = r.ok and sample.output is not None and r.output == sample.output
-    if r.ok and sample.kind == "test":
-        run.outputs[k] = r.output
-    else:
-        run.outputs.pop(k, None)
+    _store(run, k, sample, r.ok, r.limit is not None, r.output)
 
 
 def run_reference(programs: Sequence[Program], samples: Sequence[Sample],

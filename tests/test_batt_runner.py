@@ -227,9 +227,10 @@ def test_sub_batt_is_the_backward_slice():
             assert mine == theirs
 
 
-def test_entry_fallback_makes_small_capacities_exact():
+def test_entry_fallback_makes_small_capacities_exact(monkeypatch):
     """Tiny capacities make many entries overflow; the per-entry fallback still gives the
-    reference's results, and without it the overflowed entries stay marked."""
+    reference's results, in this process and in two worker processes, and without it the
+    overflowed entries stay marked."""
     small = dataclasses.replace(_config(), capacity=_config().capacity._replace(patch=24, object_cells=48, objects=6))
     batt = _batt(0.0)
     ref = batt_runner.run_batts_reference([batt], _samples())
@@ -238,6 +239,11 @@ def test_entry_fallback_makes_small_capacities_exact():
     assert overflowed > 0
     exact = batt_runner.run_batts_jax([batt], _samples(), small)
     _same(ref, exact)
+    from jaxdsl import fallback
+
+    monkeypatch.setattr(fallback, "MIN_PARALLEL", 1)
+    parallel = batt_runner.run_batts_jax([batt], _samples(), small, fallback_workers=2)
+    _same(ref, parallel)
 
 
 TWIN_BATT = """def batt(task_id, S, I, C, log_path):

@@ -125,6 +125,23 @@ def test_fallback_resolves_overflow_exactly(fast_tasks, tmp_path):
     assert not (m.ok & m.overflow).any() and not (m.match & m.overflow).any()
 
 
+def test_fallback_in_worker_processes_gives_the_same_results(fast_tasks, tmp_path, monkeypatch):
+    from jaxdsl import fallback
+
+    (tmp_path / "overflowing.py").write_text(OVERFLOWING)
+    programs = runner.load_programs([tmp_path / "overflowing.py", ROOT / "tests" / "data" / "mirrors.py"])
+    batch = data.samples(fast_tasks)
+    config = Config().with_overrides(batch_size=64)
+    monkeypatch.setattr(fallback, "MIN_PARALLEL", 1)
+    parallel = runner.run_jax(programs, batch, config, fallback_workers=2)
+    inline = runner.run_jax(programs, batch, config, fallback_workers=1)
+    assert sum(int(r.jax_overflow.sum()) for r in parallel.runs) > 8
+    for a, b in zip(parallel.runs, inline.runs):
+        for field in ("ok", "overflow", "match", "limit", "jax_overflow"):
+            assert (getattr(a, field) == getattr(b, field)).all(), (a.name, field)
+        assert a.outputs == b.outputs
+
+
 GROWING = """from dsl import *
 from constants import *
 

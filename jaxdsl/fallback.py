@@ -1,0 +1,124 @@
+"""The exact fallback in worker processes.
+
+Pairs whose JAX result overflowed are re-run by the pure-Python reference executor
+(:func:`compiler.refexec.run_program`, or :func:`compiler.batt.run_batt_reference` for
+batts). That work is independent per pair and CPU-bound, so it is spread over
+``workers`` spawned processes (``--fallback_workers``, default: the CPU count). Each
+worker receives the programs (or the batt) and the samples' inputs once, through its
+initializer, and then chunks of pair indices; results come back in completion order.
+
+A run with few pairs (< :data:`MIN_PARALLEL`) or ``workers == 1`` runs inline in this
+process: starting a worker costs about a second. Workers ignore Ctrl-C (the main
+process handles it and cancels what is left), and each pair keeps its own time budget
+(``SIGALRM`` works in a worker's main thread).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Any, Callable, Iterator, Sequence
+
+MIN_PARALLEL = 64
+"""Fewer pairs than this run inline."""
+CHUNKS_PER_WORKER = 8
+"""Jobs are cut into about this many chunks per worker (load balance against overhead)."""
+
+_STATE: dict[str, Any] = {}
+
+
+def default_workers() -> int:
+    """The CPUs this process may use (``os.sched_getaffinity``), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _init(state: dict) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _STATE.clear()
+    _STATE.update(state)
+
+
+def run_jobs(fn: Callable[[list], list], jobs: Sequence, state: dict, workers: int) -> Iterator:
+    """Yield the results of ``fn(chunk)`` over chunks of ``jobs``, each result list item
+    by item.
+
+    Args:
+      fn: a module-level function (picklable) that reads :data:`_STATE` and returns one
+        result per job of its chunk.
+      jobs: picklable job descriptions.
+      state: what every worker needs (set as :data:`_STATE` by the initializer).
+      workers: processes to use; ≤ 1, or fewer than :data:`MIN_PARALLEL` jobs, runs inline.
+    """
+    jobs = list(jobs)
+    if workers <= 1 or len(jobs) < MIN_PARALLEL:
+        saved = dict(_STATE)
+        _STATE.clear()
+        _STATE.update(state)
+        try:
+            yield from fn(jobs)
+        finally:
+            _STATE.clear()
+            _STATE.update(saved)
+        return
+    workers = min(workers, max(1, len(jobs) // 8))
+    size = max(1, -(-len(jobs) // (workers * CHUNKS_PER_WORKER)))
+    chunks = [jobs[j:j + size] for j in range(0, len(jobs), size)]
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init,
+                               initargs=(state,))
+    try:
+        for future in as_completed([pool.submit(fn, c) for c in chunks]):
+            yield from future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# ------------------------------------------------------------------ programs
+
+
+def program_pairs(chunk: list) -> list:
+    """Worker body for programs: ``chunk`` of ``(program index, sample index)``; returns
+    ``(i, k, ok, limit, output)`` per pair (output None when not ok)."""
+    from compiler.refexec import run_program
+
+    programs, inputs, timeout = _STATE["programs"], _STATE["inputs"], _STATE["timeout"]
+    out = []
+    for i, k in chunk:
+        r = run_program(programs[i], inputs[k], timeout=timeout)
+        out.append((i, k, r.ok, r.limit is not None, r.output if r.ok else None))
+    return out
+
+
+# ------------------------------------------------------------------ batts
+
+
+def batt_samples(chunk: list) -> list:
+    """Worker body for a batt: ``chunk`` of ``(sample index, candidate indices, score
+    indices)`` (both None: the whole batt); returns ``(k, cs, ss, BattRefResult)`` each,
+    running the backward slice of the listed entries (:func:`jaxdsl.batt_runner.sub_batt`)."""
+    from compiler.batt import run_batt_reference
+    from jaxdsl.batt_runner import _slice_targets, sub_batt
+
+    batt, inputs = _STATE["batt"], _STATE["inputs"]
+    by_target = _STATE.setdefault("by_target", {op.target: op for op in batt.ops})
+    slices = _STATE.setdefault("slices", {})
+
+    def targets(entry):
+        if entry.var not in slices:
+            slices[entry.var] = _slice_targets(by_target, entry.var)
+        return slices[entry.var]
+
+    out = []
+    for k, cs, ss in chunk:
+        part = batt
+        if cs is not None:
+            cands, scs = [batt.candidates[j] for j in cs], [batt.scores[j] for j in ss]
+            part = sub_batt(batt, cands, scs, frozenset().union(*(targets(e) for e in (*cands, *scs))))
+        S, I, C = inputs[k]
+        out.append((k, cs, ss, run_batt_reference(part, S, I, C, _STATE["on_error"], _STATE["types"],
+                                                  _STATE["timeout"])))
+    return out
