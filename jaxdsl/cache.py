@@ -116,9 +116,13 @@ class CacheMonitor:
 EXPORT_DIR = "exported"
 """Sub-directory of the cache directory that holds :class:`ExportStore` entries."""
 
-KERNEL_SOURCES = ("compiler/*.py", "jaxdsl/prims/*.py", "jaxdsl/values.py", "jaxdsl/containers.py",
-                  "jaxdsl/types.py", "jaxdsl/config.py")
-"""Source files (globs from the repository root) that kernels are traced from."""
+KERNEL_SOURCES = ("compiler/lower.py", "compiler/functions.py", "compiler/capacity.py", "compiler/infer.py",
+                  "compiler/ir.py", "jaxdsl/prims/*.py", "jaxdsl/values.py", "jaxdsl/containers.py",
+                  "jaxdsl/types.py", "jaxdsl/config.py", "jaxdsl/reference/constants.py")
+"""Source files (globs from the repository root) that kernels are traced from. The
+front-end, the reference executors and the limits (``compiler/parse.py``, ``batt.py``,
+``refexec.py``, ``limits.py``, ``errors.py``) are left out: editing them changes no
+kernel, and must not turn a warm start cold."""
 
 _FINGERPRINT: str | None = None
 _STORE: "ExportStore | None" = None

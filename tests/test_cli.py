@@ -262,3 +262,23 @@ def test_pair_timeout_and_size_limit_are_recorded_as_limit(tmp_path, backend):
     assert "pairs stopped at a resource limit" in proc.stdout
     if backend == "reference":
         assert elapsed < 60, elapsed
+
+
+def test_kernel_fingerprint_covers_the_traced_sources_only():
+    """Every compiler module a kernel is traced through is fingerprinted; the front-end and
+    the reference executors are not (editing them must not turn a warm start cold)."""
+    from jaxdsl import cache
+
+    root = Path(__file__).resolve().parents[1]
+    covered = {p.relative_to(root).as_posix() for pattern in cache.KERNEL_SOURCES for p in root.glob(pattern)}
+    assert {"compiler/lower.py", "compiler/functions.py", "compiler/capacity.py", "compiler/infer.py",
+            "jaxdsl/prims/higher_order.py", "jaxdsl/values.py"} <= covered
+    assert not covered & {"compiler/parse.py", "compiler/batt.py", "compiler/refexec.py", "compiler/limits.py"}
+    import compiler.lower as lower_module
+
+    # lower's own compiler imports are covered or known not to reach traced code
+    untraced = {"compiler.errors", "compiler.limits", "compiler.refexec", "compiler.parse"}
+    for name, module in vars(lower_module).items():
+        mod = getattr(module, "__name__", "") if isinstance(module, type(lower_module)) else ""
+        if mod.startswith("compiler.") and mod not in untraced:
+            assert f"{mod.replace('.', '/')}.py" in covered, mod
