@@ -319,10 +319,14 @@ def run_jax(programs: Sequence[Program], samples: Sequence[Sample], config: Conf
     outs: dict[str, dict[int, object]] = {cp.name: {} for cp in compiled}
     op_overflows = {cp.name: 0 for cp in compiled}
     t0 = time.perf_counter()
-    for b in range(n_batches):
-        rows = slice(b * batch, (b + 1) * batch)
-        x = jax.device_put(jax.tree_util.tree_map(lambda a: a[rows], inputs), sharding)
-        for cp in compiled:
+    xs = [jax.device_put(jax.tree_util.tree_map(lambda a: a[b * batch:(b + 1) * batch], inputs), sharding)
+          for b in range(n_batches)]
+    # program-major: a program's kernels stay loaded across its micro-batches (the kernel
+    # cache unloads least recently used executables past its mapping budget, and a
+    # batch-major loop over hundreds of programs reloaded every kernel in every micro-batch)
+    for cp in compiled:
+        for b, x in enumerate(xs):
+            rows = slice(b * batch, (b + 1) * batch)
             value, ok, ovf, op_ovf = jax.device_get(cp(x))
             oks[cp.name][rows], ovfs[cp.name][rows] = ok, ovf
             op_overflows[cp.name] += int(np.sum(op_ovf[: max(0, min(batch, n - rows.start))]))

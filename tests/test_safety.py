@@ -159,7 +159,9 @@ def test_ctrl_c_during_the_renames_is_deferred(tmp_path, small_result, monkeypat
     assert report.interrupted_message() == f"interrupted: results written to {out}"
 
 
-def _interrupt(cmd: list[str], out: Path | None, after: float = 3.0) -> subprocess.CompletedProcess:
+def _interrupt(cmd: list[str], out: Path | None, after: float = 8.0) -> subprocess.CompletedProcess:
+    """Run ``cmd``, send SIGINT after ``after`` seconds (past the imports even on a loaded
+    2-core CI machine; the runs take minutes), and collect it."""
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
                             env={**os.environ, "JAXDSL_CACHE_DIR": str((out or Path("/tmp")) / "cache")})
     time.sleep(after)
