@@ -78,25 +78,9 @@ def main(argv):
         raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
     if not FLAGS["verbosity"].present:
         logging.set_verbosity(logging.WARNING)
-    from compiler.errors import ProgramError
-    from jaxdsl.config import ConfigError, InputError
-    from jaxdsl.data import DataError
+    from jaxdsl.cli import one_line_errors
 
-    try:
-        return _evaluate()
-    except (InputError, ProgramError, DataError, ConfigError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-    except OSError as exc:
-        from jaxdsl.report import describe_os_error
-
-        print(f"error: {describe_os_error(exc)}", file=sys.stderr)
-    except ValueError as exc:      # runner.DeviceError (imported with JAX)
-        from jaxdsl.runner import DeviceError
-
-        if not isinstance(exc, DeviceError):
-            raise
-        print(f"error: {exc}", file=sys.stderr)
-    return 2
+    return one_line_errors(_evaluate)
 
 
 def _evaluate() -> int:
