@@ -796,6 +796,33 @@ def fuzz(count: int, seed: int, pool: Sequence, length_max: int = 40, n_samples:
     return summary
 
 
+def resident_bytes() -> int:
+    """This process's resident memory in bytes (``/proc/self/statm``; 0 where unavailable)."""
+    import os
+
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def drop_kernel_caches() -> None:
+    """Forget every compiled kernel of this process (a fresh default
+    :class:`compiler.lower.KernelCache`, ``jax.clear_caches``): a long fuzz run meets
+    thousands of kernel structures, each kept with its traces; later programs reload the
+    kernels they need from the persistent cache and the export store."""
+    import gc
+
+    import jax
+
+    from compiler import lower
+
+    lower.DEFAULT_KERNELS = lower.KernelCache()
+    jax.clear_caches()
+    gc.collect()
+
+
 STATE_FILE = "fuzz_state.json"
 """The state of a chunked run, in ``--out``."""
 STATE_KEYS = ("seed", "length_max", "samples", "data")
@@ -864,6 +891,10 @@ def _define_flags() -> None:
                          lower_bound=1)
     flags.DEFINE_bool("resume", False, f"Continue the run whose state is in --out/{STATE_FILE} (same "
                       "--seed, --length_max, --samples, --data) up to --programs programs in all.")
+    flags.DEFINE_float("max_rss_gb", 4.0, "At a chunk's end, drop the kernel caches (kernels reload from "
+                       "the persistent cache when needed) when resident memory exceeds this many GiB: "
+                       "every new kernel structure a random program brings stays cached otherwise.",
+                       lower_bound=0.5)
     flags.DEFINE_integer("chunk", 50, f"Save the run's state to --out/{STATE_FILE} every this many "
                          "programs (a long run can then be stopped and resumed).", lower_bound=1)
 
@@ -896,7 +927,11 @@ def main(argv):
 
     def checkpoint(next_k: int, s: Summary) -> None:
         save_state(state, settings, next_k, s)
-        print(f"[{time.strftime('%H:%M:%S')}] {next_k}/{FLAGS.programs}: {s.line()}", flush=True)
+        rss = resident_bytes()
+        print(f"[{time.strftime('%H:%M:%S')}] {next_k}/{FLAGS.programs}: {s.line()}, "
+              f"RSS {rss / 2**30:.1f} GiB", flush=True)
+        if rss > FLAGS.max_rss_gb * 2**30:
+            drop_kernel_caches()
 
     try:
         summary = fuzz(FLAGS.programs, FLAGS.seed, pool, FLAGS.length_max, FLAGS.samples, out,

@@ -165,3 +165,17 @@ def test_fuzz_programs_agree_on_generated_grids(index, grid):
 
 def test_hypothesis_programs_exist():
     assert len(HYPOTHESIS_PROGRAMS) == 3
+
+
+def test_dropping_the_kernel_caches_changes_no_result():
+    """A long run drops its kernel caches when its memory grows (--max_rss_gb); the programs
+    after that reload their kernels and give the same comparisons."""
+    from compiler import lower
+
+    before = fuzz.fuzz(3, seed=5, pool=_pool(), length_max=6, n_samples=4, log=lambda s: None)
+    old = lower.DEFAULT_KERNELS
+    fuzz.drop_kernel_caches()
+    assert lower.DEFAULT_KERNELS is not old and len(lower.DEFAULT_KERNELS) == 0
+    after = fuzz.fuzz(3, seed=5, pool=_pool(), length_max=6, n_samples=4, log=lambda s: None)
+    assert after.line() == before.line() and after.samples > 0
+    assert fuzz.resident_bytes() > 0
