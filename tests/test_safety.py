@@ -162,8 +162,11 @@ def test_ctrl_c_during_the_renames_is_deferred(tmp_path, small_result, monkeypat
 def _interrupt(cmd: list[str], out: Path | None, after: float = 8.0) -> subprocess.CompletedProcess:
     """Run ``cmd``, send SIGINT after ``after`` seconds (past the imports even on a loaded
     2-core CI machine; the runs take minutes), and collect it."""
+    # pytest-xdist workers ignore SIGINT, and an ignored SIGINT is inherited through exec
+    # (Python then installs no KeyboardInterrupt handler): restore the default in the child
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                            env={**os.environ, "JAXDSL_CACHE_DIR": str((out or Path("/tmp")) / "cache")})
+                            env={**os.environ, "JAXDSL_CACHE_DIR": str((out or Path("/tmp")) / "cache")},
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(after)
     assert proc.poll() is None, "finished before the interrupt: make the run longer"
     proc.send_signal(signal.SIGINT)
