@@ -65,9 +65,9 @@ from jaxdsl.types import empty_value  # noqa: F401  (re-exported)
 
 from .errors import ParseError, ProgramError, TypeInferenceError
 from . import limits
-from .ir import Op, PrimRef, Program, Var
+from .ir import Op, Program, Var
 from .parse import _check_new_name, _describe, _parse_call, _resolve
-from .refexec import _value
+from .refexec import call_op
 
 BATT_NAME = "batt"
 BATT_PARAMS = ("task_id", "S", "I", "C", "log_path")
@@ -534,12 +534,7 @@ def run_batt_reference(batt: Batt, S, I, C, on_error: str = "poison",
             failed = not all(good[r] for r in refs)
             if not failed:
                 try:
-                    args = tuple(_value(a, env) for a in op.args)
-                    if isinstance(op.callee, PrimRef):
-                        limits.precheck(op.callee.name, args)
-                    value = _value(op.callee, env)(*args)
-                    limits.check_value(value)
-                    env[op.target] = value
+                    env[op.target] = call_op(op, env)
                 except limits.LimitExceeded as exc:
                     limit = limit or f"line {op.line}: {exc.reason}"
                     limited.add(op.target)

@@ -71,14 +71,8 @@ def run_program(program: Program, *inputs: Any, keep_values: bool = False,
                 continue
             if budget.over():
                 raise limits.PairTimeout()
-            fn = _value(op.callee, env)
-            args = tuple(_value(a, env) for a in op.args)
             try:
-                if isinstance(op.callee, PrimRef):
-                    limits.precheck(op.callee.name, args)
-                value = fn(*args)
-                limits.check_value(value)
-                env[op.target] = value
+                env[op.target] = call_op(op, env)
                 good[op.target] = True
             except limits.LimitExceeded as exc:
                 limit = f"line {op.line}: {exc.reason}"
@@ -100,6 +94,22 @@ def run_program(program: Program, *inputs: Any, keep_values: bool = False,
     ok = good[program.output]
     return RefResult(env.get(program.output) if ok else None, ok, tuple(op_ok), first_error,
                      env if keep_values else None)
+
+
+def call_op(op, env: dict) -> Any:
+    """The value of ``op`` on the values in ``env``, within the size limits of
+    :mod:`compiler.limits` (an explosive primitive is checked from its arguments before
+    it runs, every result after).
+
+    Raises:
+      LimitExceeded: a value beyond the limits; anything else the primitive raises.
+    """
+    args = tuple(_value(a, env) for a in op.args)
+    if isinstance(op.callee, PrimRef):
+        limits.precheck(op.callee.name, args)
+    value = _value(op.callee, env)(*args)
+    limits.check_value(value)
+    return value
 
 
 def _value(ref, env):

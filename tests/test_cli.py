@@ -17,6 +17,7 @@ import jax
 import pytest
 
 from jaxdsl import data, runner
+from tests.test_limits import LONG_POWER, UPSCALES
 from tests.test_runner import evaluate
 
 MIRRORS = ["--programs", "tests/data/mirrors.py"]
@@ -214,32 +215,10 @@ def test_make_mesh_raises_device_error():
 
 # ------------------------------------------------------------------ resource limits
 
-SLOW_AND_BIG = """from dsl import *
-from constants import *
-
-
-def solve_slow(I):
-    x1 = rbind(add, ONE)
-    x2 = multiply(TEN, TEN)
-    x3 = multiply(x2, x2)
-    x4 = multiply(x3, x3)
-    x5 = power(x1, x4)
-    x6 = x5(ONE)
-    O = canvas(x6, UNITY)
-    return O
-
-
-def solve_big(I):
-    x1 = upscale(I, NINE)
-    x2 = upscale(x1, NINE)
-    O = upscale(x2, NINE)
-    return O
-
-
-def solve_68b16354(I):
-    O = hmirror(I)
-    return O
-"""
+SLOW_AND_BIG = ("from dsl import *\nfrom constants import *\n\n" + LONG_POWER + UPSCALES
+                + "\n\ndef solve_68b16354(I):\n    O = hmirror(I)\n    return O\n")
+"""``solve_slow`` (over any pair budget), ``solve_upscales`` (beyond the cell limit) and a
+solver of the task (within both)."""
 
 
 @pytest.mark.parametrize("backend", ["reference", "jax"])
@@ -255,7 +234,7 @@ def test_pair_timeout_and_size_limit_are_recorded_as_limit(tmp_path, backend):
     results = _json(tmp_path / "out" / "results.json")["tasks"][TASK]["results"]
     n = 4                                             # 3 demos, 1 test
     assert results["solve_slow"]["limit"] == [True] * n      # JAX: power beyond its bound overflows
-    assert results["solve_big"]["limit"] == [True] * n and results["solve_big"]["ok"] == [False] * n
+    assert results["solve_upscales"]["limit"] == [True] * n and results["solve_upscales"]["ok"] == [False] * n
     assert results["solve_68b16354"]["limit"] == [False] * n and results["solve_68b16354"]["match"] == [True] * n
     summary = _json(tmp_path / "out" / "summary.json")
     assert summary["limit_pairs"] == sum(sum(r["limit"]) for r in results.values())
