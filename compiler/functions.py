@@ -668,14 +668,17 @@ def _result_container(name: str, kind: str, r: Data) -> str:
     return ctype
 
 
-def _container_hof(name: str, args: list[Val], env: Env) -> Val:
+def _container_hof(name: str, args: list[Val], env: Env, for_merge: bool = False) -> Val:
+    """``apply`` / ``sfilter`` / ... (and ``mapply`` / ``mfilter`` / ``mpapply`` as merge of
+    them) on a container value. ``for_merge``: only the union of the result is used, so an
+    ``apply`` over a frozenset skips putting its results in canonical order."""
     if name == "rapply":
         if isinstance(args[0], Bag):
             return _bag_prim(name, args, env)
         raise FnTypeError(f"rapply: the first argument must be a container of functions, got {_type_name(args[0])}")
     if name in ("mapply", "mfilter", "mpapply"):
         inner = {"mapply": "apply", "mfilter": "sfilter", "mpapply": "papply"}[name]
-        return call_prim("merge", [_container_hof(inner, args, env)], env)
+        return call_prim("merge", [_container_hof(inner, args, env, for_merge=True)], env)
     if name in ("apply", "papply", "prapply"):
         f = _want_function(name, args[0], "the first argument")
         containers = args[1:]
@@ -710,7 +713,7 @@ def _container_hof(name: str, args: list[Val], env: Env) -> Val:
         return out
     caps, value = env.caps, c.triple[0]
     if name == "apply":
-        _, v, ok, over = H.apply(run, r.type, c.type, value, caps)
+        _, v, ok, over = H.apply(run, r.type, c.type, value, caps, canonical=not for_merge)
     elif name == "sfilter":
         v, ok, over = H.sfilter(run, c.type, value, caps)
     elif name == "extract":

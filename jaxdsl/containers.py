@@ -395,7 +395,8 @@ def canonical_groups(g: Grouped) -> Grouped:
     longer splits any class (then no later round can: equal ``L``-runs followed by equal
     ``L``-runs stay equal). The rank at a group's first row then orders whole groups
     exactly (a proper prefix first, equal groups equal); empty groups rank first.
-    Cost: an ``F``-key sort of the ``M`` rows, then per doubling one value-only sort and
+    Cost: a value-only sort of the ``M`` packed rows (:func:`pack_rows`; a row outside the
+    window makes the value overflow anyway), then per doubling one value-only sort and
     a binary search of the ``M`` packed keys (at most ``⌈log2(largest group)⌉``
     doublings; one or two for sets of disjoint objects, whose rows are already distinct
     or repeat whole groups).
@@ -438,7 +439,7 @@ def canonical_groups(g: Grouped) -> Grouped:
             new = rank_rows([rank, following])
         return new, L * 2, classes(new) > classes(rank)
 
-    rank0 = rank_rows([g.data[:, f] for f in range(F)])
+    rank0 = rank_rows([pack_rows(g.data, in_group)[0]])     # rows inside the window: exact
     longest = jnp.max(jnp.where(live, g.sizes, 0))
     rank, _, _ = lax.while_loop(lambda s: (s[1] < longest) & s[2], body,
                                 (rank0, jnp.int32(1), jnp.asarray(True)))
@@ -450,11 +451,15 @@ def canonical_groups(g: Grouped) -> Grouped:
     new_id_sorted = jnp.where(kept_sorted, cumsum_small(kept_sorted.astype(jnp.int32)) - 1, K)
     new_id = jnp.zeros((K,), jnp.int32).at[order].set(new_id_sorted)
     sizes = jnp.zeros((K,), jnp.int32).at[new_id].set(g.sizes, mode="drop")
-    new_starts = cumsum_small(sizes) - sizes
-    row_id = jnp.where(in_group, new_id[safe], K)
-    dest = jnp.where(row_id < K, new_starts[jnp.minimum(row_id, K - 1)] + rows - starts[safe], M)
-    data = jnp.zeros_like(g.data).at[dest].set(g.data, mode="drop")
-    group = jnp.full((M,), K, jnp.int32).at[dest].set(row_id, mode="drop")
+    # gather the rows into their new places: row m belongs to kept group k (binary search
+    # of the new group ends), which was group old[k]
+    ends = cumsum_small(sizes)
+    old = jnp.zeros((K,), jnp.int32).at[new_id].set(jnp.arange(K, dtype=jnp.int32), mode="drop")
+    k = jnp.minimum(jnp.searchsorted(ends, rows, side="right", method="scan_unrolled").astype(jnp.int32), K - 1)
+    live_row = rows < ends[-1]
+    src = jnp.clip(starts[old[k]] + rows - (ends[k] - sizes[k]), 0, M - 1)
+    data = jnp.where(live_row[:, None], g.data[src], 0)
+    group = jnp.where(live_row, k, K)
     return Grouped(data, group, jnp.sum(kept_sorted, dtype=jnp.int32), sizes)
 
 

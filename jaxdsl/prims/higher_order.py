@@ -125,7 +125,8 @@ def take(batch: Any, k) -> Any:
     return jax.tree_util.tree_map(lambda a: a[k], batch)
 
 
-def collect(kind: str, etype: str, batch: Any, keep: jax.Array, caps: Capacity):
+def collect(kind: str, etype: str, batch: Any, keep: jax.Array, caps: Capacity,
+            canonical: bool = True):
     """Build a container of ``kind`` with elements of type ``etype`` from an element batch.
 
     Args:
@@ -133,6 +134,11 @@ def collect(kind: str, etype: str, batch: Any, keep: jax.Array, caps: Capacity):
       batch: element values batched on axis 0 (``[L, ...]``; Object / Indices elements as
         an Elems batch ``int32[L, P, F]``); keep: ``bool[L]``, the elements to put in, in
         batch order.
+      canonical: False when the kept elements are already distinct and in canonical order
+        (a subset of a frozenset, kept in its order: ``sfilter``), or when only the union
+        of a frozenset of sets is wanted (``mapply`` / ``mfilter`` merge it next): a
+        frozenset is then built by an order-preserving compaction, without the sort or
+        the ranking of its inner sets. Overflow is decided the same way.
     Returns:
       ``(ctype, value, overflow)``: the container type, its value (frozensets in canonical
       order without duplicates, tuples in batch order) and whether it does not fit the
@@ -149,13 +155,13 @@ def collect(kind: str, etype: str, batch: Any, keep: jax.Array, caps: Capacity):
         F = t.row_width
         rows = jnp.reshape(jnp.asarray(batch).astype(_I32), (keep.shape[0], F))
         cap = C.elems_capacity(F, caps)
-        if t.frozen:
+        if t.frozen and canonical:
             e, over = C.make_set(rows, keep, cap)
             return ctype, e, over
         data, n, over = C.compact(rows, keep, cap)
         return ctype, C.Elems(data, n), over
     if t.jax_class is C.Grouped:
-        return ctype, *_to_grouped(batch, keep, t.frozen, caps)
+        return ctype, *_to_grouped(batch, keep, t.frozen and canonical, caps)
     if t.jax_class is C.PairTuple:
         return ctype, *_to_samples(batch, keep, caps)
     cells, n, over = C.compact(batch.cells, keep, caps.grids)
@@ -186,20 +192,26 @@ def _to_samples(batch: C.GridTuple, keep: jax.Array, caps: Capacity):
 
 def _to_grouped(batch: C.Elems, keep: jax.Array, frozen: bool, caps: Capacity):
     """Flatten an Elems batch ``int32[L, P, F]`` into a Grouped of ``caps.objects`` ×
-    ``caps.object_cells`` (kept elements in batch order, then canonical for a frozenset)."""
+    ``caps.object_cells`` (kept elements in batch order, then canonical for a frozenset).
+
+    Built by a gather: output row ``m`` is row ``m - start[k]`` of the kept element ``k``
+    whose rows cover ``m`` (a binary search of the ``L`` row ends; 7× faster on XLA:CPU
+    than scattering all ``L × P`` rows at ``L = 64``, ``P = 256``)."""
     L, P, F = batch.data.shape
     K, M = caps.objects, caps.object_cells
-    sizes = jnp.where(keep, batch.n, 0)
+    sizes = jnp.where(keep, jnp.minimum(batch.n, P), 0)
     rank = jnp.where(keep, C.prefix_sum(keep) - 1, K)
     count = jnp.sum(keep, dtype=_I32)
-    starts = C.prefix_sum(sizes) - sizes
-    inside = keep[:, None] & (jnp.arange(P)[None, :] < batch.n[:, None])
-    dest = jnp.where(inside & (rank < K)[:, None], starts[:, None] + jnp.arange(P)[None, :], M)
-    data = jnp.zeros((M, F), _I32).at[dest.reshape(-1)].set(batch.data.reshape(-1, F), mode="drop")
-    group_of = jnp.broadcast_to(jnp.minimum(rank, K)[:, None], (L, P))
-    group = jnp.full((M,), K, _I32).at[dest.reshape(-1)].set(group_of.reshape(-1), mode="drop")
+    ends = C.prefix_sum(sizes)
+    total = ends[-1]
+    m = jnp.arange(M, dtype=_I32)
+    k = jnp.minimum(jnp.searchsorted(ends, m, side="right", method="scan_unrolled").astype(_I32), L - 1)
+    row = jnp.clip(m - (ends[k] - sizes[k]), 0, P - 1)
+    live = (m < total) & (rank[k] < K)
+    data = jnp.where(live[:, None], batch.data[k, row], 0)
+    group = jnp.where(live, rank[k], K)
     gsizes = jnp.zeros((K,), _I32).at[rank].set(sizes, mode="drop")
-    over = (count > K) | (jnp.sum(sizes) > M)
+    over = (count > K) | (total > M)
     g = C.Grouped(data, group, jnp.minimum(count, K), gsizes)
     if frozen:
         g = C.canonical_groups(g)
@@ -265,14 +277,18 @@ def map_elements(f: ElementFn, batch: Any, mask: jax.Array):
 # ------------------------------------------------------------------------ the primitives
 
 
-def apply(f: ElementFn, etype_out: str, ctype: str, container: Any, caps: Capacity):
+def apply(f: ElementFn, etype_out: str, ctype: str, container: Any, caps: Capacity,
+          canonical: bool = True):
     """arc-dsl #61 ``apply(function, container)`` (spec §4.5): ``f`` on every element, as
     a container of the input's kind (a frozenset merges equal results).
+
+    ``canonical=False`` (``mapply``, which merges the result next): a frozenset result keeps
+    the elements in container order, duplicates included (see :func:`collect`).
 
     Returns ``(result type, value, ok, overflow)``; ok is False where ``f`` is on some element."""
     batch, mask, over = elements(ctype, container, caps)
     values, _, _, ok, f_over, batch, mask = map_elements(f, batch, mask)
-    rtype, value, c_over = collect(T.TYPES[ctype].kind, etype_out, values, mask, caps)
+    rtype, value, c_over = collect(T.TYPES[ctype].kind, etype_out, values, mask, caps, canonical)
     return rtype, value, ok, over | f_over | (ok & c_over)
 
 
@@ -283,7 +299,8 @@ def sfilter(f: ElementFn, ctype: str, container: Any, caps: Capacity):
     keep, _, _, ok, f_over, batch, mask = map_elements(f, batch, mask)
     keep = (jnp.asarray(keep) != 0) & mask
     t = T.TYPES[ctype]
-    _, value, c_over = collect(t.kind, t.element, batch, keep, caps)
+    # a subset of a container kept in its order is still canonical (frozensets)
+    _, value, c_over = collect(t.kind, t.element, batch, keep, caps, canonical=False)
     return value, ok, over | f_over | (ok & c_over)
 
 
