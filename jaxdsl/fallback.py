@@ -8,7 +8,8 @@ worker receives the programs (or the batt) and the samples' inputs once, through
 initializer, and then chunks of pair indices; results come back in completion order.
 
 A run with few pairs (< :data:`MIN_PARALLEL`) or ``workers == 1`` runs inline in this
-process: starting a worker costs about a second. Workers ignore Ctrl-C (the main
+process: starting a worker costs about a second. :class:`Background` starts the workers
+while the caller still computes (the program fallback runs during the JAX run). Workers ignore Ctrl-C (the main
 process handles it and cancels what is left), and each pair keeps its own time budget
 (``SIGALRM`` works in a worker's main thread).
 """
@@ -75,6 +76,57 @@ def run_jobs(fn: Callable[[list], list], jobs: Sequence, state: dict, workers: i
             yield from future.result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+class Background:
+    """The fallback overlapping other work: jobs are submitted as they become known (e.g.
+    a program's overflowed pairs as soon as its JAX run ends) and run by ``workers``
+    spawned processes while the caller goes on; :meth:`results` then waits for them.
+
+    The processes start with the first :meth:`submit` that brings the pending jobs to
+    :data:`MIN_PARALLEL` (or at :meth:`results`, where fewer jobs, or ``workers ≤ 1``,
+    run inline as in :func:`run_jobs`). Use as a context manager: leaving it (Ctrl-C
+    included) cancels what has not started.
+
+    Args: ``fn``, ``state``, ``workers`` as for :func:`run_jobs`; ``chunk``: jobs per
+      task sent to a worker.
+    """
+
+    def __init__(self, fn: Callable[[list], list], state: dict, workers: int, chunk: int = 32):
+        self._fn, self._state, self._workers, self._chunk = fn, state, workers, chunk
+        self._pending: list = []
+        self._futures: list = []
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> "Background":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def submit(self, jobs: Sequence) -> None:
+        """Queue ``jobs`` (picklable job descriptions for ``fn``)."""
+        self._pending.extend(jobs)
+        if self._pool is None and (self._workers <= 1 or len(self._pending) < MIN_PARALLEL):
+            return
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_init, initargs=(self._state,))
+        jobs, self._pending = self._pending, []
+        self._futures += [self._pool.submit(self._fn, jobs[j:j + self._chunk])
+                          for j in range(0, len(jobs), self._chunk)]
+
+    def results(self) -> Iterator:
+        """Every job's result (completion order), after running what is still pending."""
+        if self._pool is None:
+            pending, self._pending = self._pending, []
+            yield from run_jobs(self._fn, pending, self._state, 1)
+            return
+        self.submit([])
+        for future in as_completed(self._futures):
+            yield from future.result()
 
 
 # ------------------------------------------------------------------ programs

@@ -285,7 +285,7 @@ def format_summary(summary: dict, out_dir: str | Path) -> str:
         lines.append(f"overflowed op results: {summary['overflow_op_results']}; "
                      f"overflowed pairs: {summary['overflow_pairs']} of {summary['programs'] * summary['samples']} "
                      + (f"({unresolved} left marked overflow: --nofallback)" if unresolved else
-                        f"(all re-run exactly by the reference in {summary['fallback_s']:.2f} s)"))
+                        f"(all re-run exactly by the reference, {summary['fallback_s']:.2f} s after the run)"))
     if summary.get("limit_pairs"):
         lines.append(f"pairs stopped at a resource limit (size or --pair_timeout): {summary['limit_pairs']}")
     lines.append("")
