@@ -15,9 +15,11 @@ and record the pair as ``limit`` — not ok, and distinct from an op that raised
   (:data:`PRECHECKS`); every other op's result is checked after it ran.
 * **integers**: an integer result beyond ±:data:`MAX_INT` (repeated ``multiply`` grows
   Python integers without bound; JAX computes in int32).
-* **time**: a pair running longer than its budget (``--pair_timeout``, default
-  :data:`DEFAULT_PAIR_TIMEOUT` seconds), measured between ops and, in the main thread,
-  also inside a long op through ``SIGALRM``.
+* **time**: a pair using more than its budget of CPU time (``--pair_timeout``, default
+  :data:`DEFAULT_PAIR_TIMEOUT` seconds of this process's CPU time, not wall-clock time,
+  so that other processes on the machine, such as the fallback's workers overlapping the
+  JAX run, do not change which pairs meet it), measured between ops and, in the main
+  thread, also inside a long op through ``SIGPROF`` (:data:`TIMER`).
 
 The JAX backend never reaches these limits by itself (its static capacities are far
 smaller and set ``overflow``); an overflowed pair re-run by the fallback gets the same
@@ -36,10 +38,15 @@ MAX_CELLS = 1_000_000
 MAX_INT = 2**31 - 1
 """Largest integer magnitude a value may have (the JAX backend's int32 range)."""
 DEFAULT_PAIR_TIMEOUT = 10.0
-"""Default time budget of one (program, sample) pair, seconds: twice the slowest shipped
-solver pair (``solve_1f0c79e5`` takes up to 5.1 s on a 30×30 input here), so that no
-shipped program meets it; a pair near the budget may meet it or not depending on the
-machine's load, and then the two backends differ in that pair (recorded as ``limit``)."""
+"""Default time budget of one (program, sample) pair, seconds of CPU time: twice the
+slowest shipped solver pair (``solve_1f0c79e5`` takes up to 5.1 s on a 30×30 input here),
+so that no shipped program meets it. CPU time does not depend on the machine's load (a
+wall-clock budget made three pairs of that solver meet it in a loaded fallback and not in
+the reference run), but it does depend on the machine's speed."""
+TIMER = signal.ITIMER_PROF
+"""The interval timer of the in-op alarm: the process's CPU time (user + system)."""
+SIGNAL = signal.SIGPROF
+"""The signal :data:`TIMER` delivers."""
 
 
 class LimitExceeded(Exception):
@@ -51,7 +58,7 @@ class LimitExceeded(Exception):
 
 
 class PairTimeout(BaseException):
-    """Raised by the ``SIGALRM`` handler inside an op; a ``BaseException`` so that the
+    """Raised by the alarm (:data:`SIGNAL`) handler inside an op; a ``BaseException`` so that the
     executors' ``except Exception`` (an op that raised) does not swallow it."""
 
 
@@ -160,8 +167,9 @@ def precheck(name: str, args: tuple) -> None:
 
 
 class Budget:
-    """The time budget of one pair: :meth:`over` between ops, and (in the main thread, with
-    ``alarm=True``) a ``SIGALRM`` that raises :class:`PairTimeout` inside a long op.
+    """The CPU-time budget of one pair (``time.process_time``): :meth:`over` between ops,
+    and (in the main thread, with ``alarm=True``) an alarm (:data:`SIGNAL` from
+    :data:`TIMER`) that raises :class:`PairTimeout` inside a long op.
 
     ``seconds`` None or ≤ 0 means no budget. Use it as the executors do::
 
@@ -193,27 +201,27 @@ class Budget:
         """Start the clock (and the alarm)."""
         if self.seconds is None:
             return
-        self.deadline = time.perf_counter() + self.seconds
+        self.deadline = time.process_time() + self.seconds
         if self._alarm:
-            self._old = signal.signal(signal.SIGALRM, self._on_alarm)
+            self._old = signal.signal(SIGNAL, self._on_alarm)
             self.armed = True
-            signal.setitimer(signal.ITIMER_REAL, self.seconds, 0.1)
+            signal.setitimer(TIMER, self.seconds, 0.1)
 
     def _on_alarm(self, signum, frame):
         if self.armed:
             raise PairTimeout()
 
     def stop(self) -> None:
-        """Disarm and cancel the alarm, restoring the previous ``SIGALRM`` handler."""
+        """Disarm and cancel the alarm, restoring the previous handler of :data:`SIGNAL`."""
         self.armed = False
         if self._old is not None:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self._old)
+            signal.setitimer(TIMER, 0)
+            signal.signal(SIGNAL, self._old)
             self._old = None
 
     def over(self) -> bool:
         """True once the budget is spent."""
-        return self.deadline is not None and time.perf_counter() > self.deadline
+        return self.deadline is not None and time.process_time() > self.deadline
 
     def reason(self) -> str:
         return f"pair over its time budget of {self.seconds:g} s"

@@ -57,7 +57,7 @@ flags.DEFINE_bool("fallback", True, "JAX backend: re-run every (program, sample)
 flags.DEFINE_bool("progress", True, "Show a progress bar.")
 flags.DEFINE_integer("fallback_workers", None, "JAX backend: processes the exact fallback is spread over "
                      "(default: the CPUs this process may use; 1 = in this process).", lower_bound=1)
-flags.DEFINE_float("pair_timeout", DEFAULT_PAIR_TIMEOUT, "Seconds one (program, sample) pair may run in the reference "
+flags.DEFINE_float("pair_timeout", DEFAULT_PAIR_TIMEOUT, "Seconds of CPU time one (program, sample) pair may use in the reference "
                    "executor (the reference backend and the JAX backend's exact fallback); a pair over it, "
                    "or one building a value beyond 1,000,000 cells or an integer beyond int32, is recorded "
                    "as 'limit' (docs/design.md, \"Limits\"). 0 = no time budget.", lower_bound=0.0)

@@ -11,7 +11,7 @@ A run with few pairs (< :data:`MIN_PARALLEL`) or ``workers == 1`` runs inline in
 process: starting a worker costs about a second. :class:`Background` starts the workers
 while the caller still computes (the program fallback runs during the JAX run). Workers ignore Ctrl-C (the main
 process handles it and cancels what is left), and each pair keeps its own time budget
-(``SIGALRM`` works in a worker's main thread).
+(its alarm, ``SIGPROF``, works in a worker's main thread).
 """
 
 from __future__ import annotations

@@ -424,7 +424,7 @@ def generate(seed: int, count: int, length_max: int = 40) -> list[Program]:
 
 
 def reference_run(program: Program, grid, budget_s: float = REF_SAMPLE_S, keep_values: bool = False):
-    """:func:`compiler.refexec.run_program` under a wall-clock budget of ``budget_s``
+    """:func:`compiler.refexec.run_program` under a CPU-time budget of ``budget_s``
     seconds (see :class:`compiler.limits.Budget`); None when the pair met a resource limit
     (its time budget, or a value beyond :mod:`compiler.limits`' sizes): such programs are
     not compared."""
