@@ -44,6 +44,12 @@ def _init(state: dict) -> None:
     _STATE.update(state)
 
 
+def _spawn_pool(workers: int, state: dict) -> ProcessPoolExecutor:
+    """``workers`` spawned processes, each initialised with ``state`` (:func:`_init`)."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init,
+                               initargs=(state,))
+
+
 def run_jobs(fn: Callable[[list], list], jobs: Sequence, state: dict, workers: int) -> Iterator:
     """Yield the results of ``fn(chunk)`` over chunks of ``jobs``, each result list item
     by item.
@@ -69,8 +75,7 @@ def run_jobs(fn: Callable[[list], list], jobs: Sequence, state: dict, workers: i
     workers = min(workers, max(1, len(jobs) // 8))
     size = max(1, -(-len(jobs) // (workers * CHUNKS_PER_WORKER)))
     chunks = [jobs[j:j + size] for j in range(0, len(jobs), size)]
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init,
-                               initargs=(state,))
+    pool = _spawn_pool(workers, state)
     try:
         for future in as_completed([pool.submit(fn, c) for c in chunks]):
             yield from future.result()
@@ -112,8 +117,7 @@ class Background:
         if self._pool is None and (self._workers <= 1 or len(self._pending) < MIN_PARALLEL):
             return
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_init, initargs=(self._state,))
+            self._pool = _spawn_pool(self._workers, self._state)
         jobs, self._pending = self._pending, []
         self._futures += [self._pool.submit(self._fn, jobs[j:j + self._chunk])
                           for j in range(0, len(jobs), self._chunk)]
