@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from typing import Callable
+
+REDELIVER_S = 3.0
+"""Seconds after a Ctrl-C (SIGINT) before it is delivered again while the program still
+runs (see :func:`run_interruptible`)."""
 
 
 def one_line_errors(body: Callable[[], int]) -> int:
@@ -31,3 +37,42 @@ def one_line_errors(body: Callable[[], int]) -> int:
             raise
         print(f"error: {exc}", file=sys.stderr)
     return 2
+
+
+def run_interruptible(main: Callable[[], None], message: Callable[[], str]) -> None:
+    """``main()`` (an ``absl.app.run`` call); Ctrl-C prints ``message()`` (one line) on stderr
+    and exits with code 130.
+
+    Python drops an exception raised in a callback it calls on its own (a garbage
+    collector callback: JAX registers one), so a ``KeyboardInterrupt`` raised while such a
+    callback runs is printed as "Exception ignored" and the program runs on — a reference
+    evaluate interrupted that way ran to its end. Here the first Ctrl-C also starts a
+    thread that interrupts the main thread again every :data:`REDELIVER_S` seconds until
+    the interrupt has been handled. Outside the main thread it only calls ``main()``."""
+    if threading.current_thread() is not threading.main_thread():
+        main()
+        return
+    handled = threading.Event()
+
+    main_thread = threading.main_thread().ident
+
+    def redeliver():        # a real signal to the main thread also ends a blocking sleep or wait
+        while not handled.wait(REDELIVER_S):
+            signal.pthread_kill(main_thread, signal.SIGINT)
+
+    def on_sigint(signum, frame):
+        if not getattr(on_sigint, "started", False):
+            on_sigint.started = True
+            threading.Thread(target=redeliver, name="sigint-redeliver", daemon=True).start()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        main()
+    except KeyboardInterrupt:
+        handled.set()
+        print(message(), file=sys.stderr)
+        sys.exit(130)
+    finally:
+        handled.set()
+        signal.signal(signal.SIGINT, previous)

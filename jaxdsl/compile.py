@@ -15,7 +15,6 @@ line ``error: <file or path>: <cause>`` on stderr; 130 on Ctrl-C.
 
 from __future__ import annotations
 
-import sys
 import time
 
 from absl import app, flags, logging
@@ -106,11 +105,9 @@ def _compile() -> int:
 def run():
     """Console entry point: :func:`main` under absl; Ctrl-C exits with code 130 and the line
     ``interrupted: ...`` (kernels already stored stay valid: the caches write atomically)."""
-    try:
-        app.run(main)
-    except KeyboardInterrupt:
-        print("interrupted: kernels built so far stay in the cache", file=sys.stderr)
-        sys.exit(130)
+    from jaxdsl.cli import run_interruptible
+
+    run_interruptible(lambda: app.run(main), lambda: "interrupted: kernels built so far stay in the cache")
 
 
 if __name__ == "__main__":

@@ -180,12 +180,13 @@ def run():
     """Console entry point: :func:`main` under absl; Ctrl-C anywhere exits with code 130 and
     one line on stderr saying what was written (the result files are written atomically,
     so never a partial set)."""
-    try:
-        app.run(main)
-    except KeyboardInterrupt:
+    from jaxdsl.cli import run_interruptible
+
+    def message() -> str:
         report = sys.modules.get("jaxdsl.report")
-        print(report.interrupted_message() if report else "interrupted: nothing written", file=sys.stderr)
-        sys.exit(130)
+        return report.interrupted_message() if report else "interrupted: nothing written"
+
+    run_interruptible(lambda: app.run(main), message)
 
 
 if __name__ == "__main__":

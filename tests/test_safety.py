@@ -186,6 +186,33 @@ def test_ctrl_c_in_evaluate_writes_nothing(tmp_path):
     assert not [n for n in _result_files(out) if n != "cache"]
 
 
+def test_ctrl_c_swallowed_by_a_callback_is_delivered_again():
+    """A Ctrl-C whose KeyboardInterrupt Python drops (raised inside a ``__del__``, as in
+    JAX's garbage-collector callback) still ends the run: :func:`jaxdsl.cli.run_interruptible`
+    delivers it again."""
+    script = (
+        "import gc, os, signal, time\n"
+        "from jaxdsl import cli\n"
+        "cli.REDELIVER_S = 0.2\n"
+        "class Dropper:\n"
+        "    def __del__(self):\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "        time.sleep(0.05)\n"
+        "def main():\n"
+        "    Dropper()\n"
+        "    time.sleep(30)\n"
+        "    print('ran to the end')\n"
+        "cli.run_interruptible(main, lambda: 'interrupted: test')\n")
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT,
+                          timeout=60, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert time.perf_counter() - t0 < 20
+    assert "ran to the end" not in proc.stdout
+    assert "Exception ignored" in proc.stderr           # the first delivery was dropped
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "interrupted: test"
+
+
 def test_ctrl_c_in_compile(tmp_path):
     proc = _interrupt([sys.executable, "-m", "jaxdsl.compile", "--cache_dir", str(tmp_path / "cache")], tmp_path)
     assert _one_line_error(proc, 130).startswith("interrupted: ")
