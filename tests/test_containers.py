@@ -135,3 +135,18 @@ def test_type_table_is_consistent():
     for frozen, as_tuple in types.AS_TUPLE.items():
         assert types.TYPES[frozen].frozen and not types.TYPES[as_tuple].frozen
         assert types.TYPES[frozen].element == types.TYPES[as_tuple].element
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 8, 9, 64, 1024])
+def test_search_sorted_matches_numpy_under_jit_and_vmap(n, side):
+    """:func:`containers.search_sorted` gives ``np.searchsorted``'s positions on ascending
+    keys with repeats, queries below, between, on and above them; vmapped over a batch of
+    different key arrays, as the kernels call it."""
+    rng = np.random.default_rng(n)
+    keys = np.sort(rng.integers(-5, 20, (6, n)), axis=1).astype(np.int32)
+    queries = rng.integers(-8, 25, (6, 40)).astype(np.int32)
+    queries[:, :3] = keys[:, :1]          # on the first key (repeats included)
+    got = jax.jit(jax.vmap(lambda k, q: containers.search_sorted(k, q, side)))(keys, queries)
+    want = np.stack([np.searchsorted(k, q, side) for k, q in zip(keys, queries)])
+    chex.assert_trees_all_equal(np.asarray(got), want.astype(np.int32))

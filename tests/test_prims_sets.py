@@ -817,3 +817,39 @@ def test_grid_rows_with_none():
             assert bool(overflow), where
         else:
             assert not bool(overflow) and to_python(sig.result, jax.device_get(value)) == expected, where
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_packed_grid_comparisons_match_python(seed):
+    """The pairwise grid order and equality behind ``mostcommon`` / ``leastcommon`` /
+    ``dedupe`` of Tuple[Grid] (packed four cells to a word) equal Python's tuple ``<`` and
+    ``==`` on random grids: heights 0–5, widths 1–9 (rows that end inside a word and span
+    several), colours −2…3 and ``None``, many grids sharing prefixes, under jit and vmap."""
+    from jaxdsl import containers
+    from jaxdsl.prims import sets as S
+
+    rng = np.random.default_rng(seed)
+    caps = Capacity(grid=(8, 12), grids=12)
+    batch = []
+    for _ in range(3):
+        base = rng.choice([-2, -1, 0, 1, 2, 3, None], size=(5, 9))
+        grids = []
+        for _ in range(caps.grids):
+            h, w = int(rng.integers(0, 6)), int(rng.integers(1, 10))
+            g = base[:h, :w].copy()
+            if h and rng.random() < 0.5:                  # differ late, or not at all
+                g[rng.integers(h), rng.integers(w)] = rng.choice([0, 3, None])
+            grids.append(tuple(tuple(row) for row in g) if h else ())
+        batch.append(tuple(grids))
+    tuples = [containers.gridtuple_from_py(t, caps)[0] for t in batch]
+    stacked = jax.tree_util.tree_map(lambda *xs: np.stack(xs), *tuples)
+    less, eq = jax.jit(jax.vmap(lambda t: (S._grids_less(t), S._grids_eq(t.cells, t.h, t.w, t.cells, t.h, t.w))))(stacked)
+
+    def key(g):      # None sorts first, as the kernels order it
+        return tuple(tuple((c is not None, c if c is not None else 0) for c in row) for row in g)
+
+    for b, grids in enumerate(batch):
+        want_less = np.array([[key(x) < key(y) for y in grids] for x in grids])
+        want_eq = np.array([[x == y for y in grids] for x in grids])
+        np.testing.assert_array_equal(np.asarray(less[b]), want_less)
+        np.testing.assert_array_equal(np.asarray(eq[b]), want_eq)

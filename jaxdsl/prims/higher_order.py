@@ -205,7 +205,7 @@ def _to_grouped(batch: C.Elems, keep: jax.Array, frozen: bool, caps: Capacity):
     ends = C.prefix_sum(sizes)
     total = ends[-1]
     m = jnp.arange(M, dtype=_I32)
-    k = jnp.minimum(jnp.searchsorted(ends, m, side="right", method="scan_unrolled").astype(_I32), L - 1)
+    k = jnp.minimum(C.search_sorted(ends, m, side="right"), L - 1)
     row = jnp.clip(m - (ends[k] - sizes[k]), 0, P - 1)
     live = (m < total) & (rank[k] < K)
     data = jnp.where(live[:, None], batch.data[k, row], 0)

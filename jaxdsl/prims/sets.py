@@ -432,12 +432,24 @@ def _pad_cells(cells: jax.Array, H: int, W: int) -> jax.Array:
     return jnp.pad(cells, [(0, 0)] * (cells.ndim - 2) + [(0, H - h0), (0, W - w0)])
 
 
+def _grid_words(cells: jax.Array) -> jax.Array:
+    """``uint32[..., H, ⌈W/4⌉]``: grid cells ``int8[..., H, W]`` packed four to a word, the
+    first cell of a row in the high byte, each as ``cell + 128`` (so ``CELL_NONE`` is
+    lowest, as ``None`` sorts first). Two rows compare word by word as they compare cell
+    by cell (equality, and lexicographic order up to the first differing word), on a
+    quarter of the elements: the pairwise grid comparisons below are O(G²·H·W)."""
+    H, W = cells.shape[-2:]
+    c = _pad_cells(cells, H, -(-W // 4) * 4).astype(jnp.int32) + 128
+    c = c.astype(jnp.uint32).reshape(cells.shape[:-1] + (-1, 4))
+    return (c[..., 0] << 24) | (c[..., 1] << 16) | (c[..., 2] << 8) | c[..., 3]
+
+
 def _grids_eq(cells_a, h_a, w_a, cells_b, h_b, w_b) -> jax.Array:
     """``bool[Ga, Gb]``: equality of every grid of one stack against every grid of another
-    (same h, w and cells; padding is zero). O(Ga·Gb·H·W)."""
+    (same h, w and cells; padding is zero). O(Ga·Gb·H·W/4) on packed words."""
     H = max(cells_a.shape[-2], cells_b.shape[-2])
     W = max(cells_a.shape[-1], cells_b.shape[-1])
-    ca, cb = _pad_cells(cells_a, H, W), _pad_cells(cells_b, H, W)
+    ca, cb = _grid_words(_pad_cells(cells_a, H, W)), _grid_words(_pad_cells(cells_b, H, W))
     same = jnp.all(ca[:, None] == cb[None, :], axis=(-2, -1))
     return same & (h_a[:, None] == h_b[None, :]) & (w_a[:, None] == w_b[None, :])
 
@@ -460,25 +472,32 @@ def _grids_less(t: GridTuple) -> jax.Array:
     live grids.
 
     A grid's rows all have its width ``w``, so two grids of one width compare as their
-    first ``min(h)`` rows read row-major, then by height; two grids of different widths
-    (both with rows) are decided by row 0 alone — its common columns, then the shorter
-    row. One masked first-difference search over the ``H·W`` cells of every pair,
-    O(G²·H·W).
+    first ``min(h)`` rows read row-major (padding columns are zero in both), then by
+    height: a first-difference search over packed words (:func:`_grid_words`),
+    O(G²·H·W/4). Two grids of different widths (both with rows) are decided by row 0
+    alone — its common columns, then the shorter row: O(G²·W).
     """
     G, H, W = t.cells.shape
-    v = from_cell(t.cells).reshape(G, H * W)
-    i, j = jnp.arange(H * W) // W, jnp.arange(H * W) % W
+    k = jnp.arange(G)
     ha, hb, wa, wb = t.h[:, None], t.h[None, :], t.w[:, None], t.w[None, :]
     same_w = wa == wb
-    rows = jnp.where(same_w, jnp.minimum(ha, hb), jnp.minimum(jnp.minimum(ha, hb), 1))    # [G, G]
-    cols = jnp.minimum(wa, wb)
-    differ = ((i < rows[..., None]) & (j < cols[..., None])
-              & (v[:, None, :] != v[None, :, :]))                                      # [G, G, HW]
+    # one width: the first min(h) rows, word by word
+    words = _grid_words(t.cells).reshape(G, -1)
+    row = jnp.arange(words.shape[1]) // (words.shape[1] // H)
+    differ = (row < jnp.minimum(ha, hb)[..., None]) & (words[:, None, :] != words[None, :, :])   # [G, G, H·W/4]
     at = jnp.argmax(differ, axis=-1)
-    k = jnp.arange(G)
-    lt_at = v[k[:, None], at] < v[k[None, :], at]
+    lt_words = words[k[:, None], at] < words[k[None, :], at]
+    # two widths: row 0's common columns
+    first = t.cells[:, 0, :]
+    col = jnp.arange(W)
+    both_rows = (ha > 0) & (hb > 0)
+    differ0 = (both_rows[..., None] & (col < jnp.minimum(wa, wb)[..., None])
+               & (first[:, None, :] != first[None, :, :]))                                        # [G, G, W]
+    at0 = jnp.argmax(differ0, axis=-1)
+    lt_first = first[k[:, None], at0] < first[k[None, :], at0]
+    found = jnp.where(same_w, jnp.any(differ, axis=-1), jnp.any(differ0, axis=-1))
     tail = jnp.where((ha == 0) | (hb == 0) | same_w, ha < hb, wa < wb)
-    return jnp.where(jnp.any(differ, axis=-1), lt_at, tail)
+    return jnp.where(found, jnp.where(same_w, lt_words, lt_first), tail)
 
 
 def _select_grids(t: GridTuple, keep: jax.Array, G: int):
