@@ -285,25 +285,30 @@ def make_set(data: jax.Array, valid: jax.Array, cap: int):
 def search_sorted(keys: jax.Array, queries: jax.Array, side: str = "left") -> jax.Array:
     """``int32`` of ``queries``' shape: ``jnp.searchsorted(keys, queries, side)`` for an
     ascending ``keys`` of length N — how many keys are ``<`` (``side="left"``) or ``<=``
-    (``"right"``) each query — by an unrolled binary search (⌈log2 N⌉ + 1 gathers).
+    (``"right"``) each query — by a binary search of ⌊log2 N⌋ + 1 probes, unrolled.
 
     Its first probe reads a static index. ``jnp.searchsorted(method="scan_unrolled")``
     gathers there too, and under ``vmap`` XLA folds that gather's constant index into a
     literal of batch × queries × 2 words: 15 MB per call at batch 1,792 and 1,024 queries,
     held (several times over) by every loaded executable — 3.3 GB for the shipped
-    programs' kernels before this helper."""
+    programs' kernels before this helper. The other probes are one ``lax.scan`` step,
+    so a map's budget (``higher_order.MAP_BUDGET``, which counts a loop body once) sees
+    one probe's intermediates, as with ``jnp.searchsorted``."""
     n = keys.shape[0]
     if n == 0:
         return jnp.zeros(queries.shape, jnp.int32)
     before = (lambda k, q: k < q) if side == "left" else (lambda k, q: k <= q)
-    step = 1 << (n.bit_length() - 1)                  # the largest power of two <= n
-    pos = jnp.where(before(keys[step - 1], queries), step, 0).astype(jnp.int32)
-    step //= 2
-    while step:
-        probe = pos + step
-        hit = (probe <= n) & before(keys[jnp.minimum(probe, n) - 1], queries)
-        pos = jnp.where(hit, probe, pos)
-        step //= 2
+    top = 1 << (n.bit_length() - 1)                   # the largest power of two <= n
+    pos = jnp.where(before(keys[top - 1], queries), top, 0).astype(jnp.int32)
+
+    def probe(pos, step):
+        at = pos + step
+        hit = (at <= n) & before(keys[jnp.minimum(at, n) - 1], queries)
+        return jnp.where(hit, at, pos), None
+
+    steps = np.array([top >> k for k in range(1, top.bit_length())], np.int32)
+    if steps.size:
+        pos, _ = lax.scan(probe, pos, steps, unroll=True)
     return pos
 
 

@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+from jax import lax
 
 from jaxdsl.containers import (Elems, GridTuple, Grouped, PairTuple, compact, elems_equal, group_mask, group_starts,
                                lex_order, make_set, member_sorted, pack_rows, prefix_sum, row_mask)
@@ -439,9 +440,11 @@ def _grid_words(cells: jax.Array) -> jax.Array:
     by cell (equality, and lexicographic order up to the first differing word), on a
     quarter of the elements: the pairwise grid comparisons below are O(G²·H·W)."""
     H, W = cells.shape[-2:]
-    c = _pad_cells(cells, H, -(-W // 4) * 4).astype(jnp.int32) + 128
-    c = c.astype(jnp.uint32).reshape(cells.shape[:-1] + (-1, 4))
-    return (c[..., 0] << 24) | (c[..., 1] << 16) | (c[..., 2] << 8) | c[..., 3]
+    # byte-sized steps (flipping the sign bit adds 128 mod 256), then one bitcast: a map's
+    # budget (higher_order.MAP_BUDGET) counts every intermediate of its function
+    c = lax.bitcast_convert_type(_pad_cells(cells, H, -(-W // 4) * 4), jnp.uint8) ^ jnp.uint8(0x80)
+    c = jnp.flip(c.reshape(cells.shape[:-1] + (-1, 4)), axis=-1)      # first cell → high byte
+    return lax.bitcast_convert_type(c, jnp.uint32)
 
 
 def _grids_eq(cells_a, h_a, w_a, cells_b, h_b, w_b) -> jax.Array:
