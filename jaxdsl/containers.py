@@ -540,6 +540,31 @@ def _rows_array(F: int, frozen: bool, value, window: bool = True) -> np.ndarray 
     return arr
 
 
+def _rows_of_groups(F: int, groups: list) -> list[np.ndarray | None]:
+    """``[_rows_array(F, True, g) for g in groups]``, in one array when every element of
+    every group is well formed and storable (the usual case): one range and window check
+    and one ``lexsort`` keyed by group first, instead of a few small-array calls per group
+    (converting the sweep's containers of objects spent most of its time there)."""
+    if not groups:
+        return []
+    lengths = [len(g) for g in groups]
+    try:
+        items = [x for g in groups for x in g] if F < 3 else [(c, p[0], p[1]) for g in groups for c, p in g]
+        arr = np.array(items, np.int64).reshape(len(items), F)
+    except (TypeError, ValueError, OverflowError):
+        return [_rows_array(F, True, g) for g in groups]
+    if arr.size:
+        fits = -_values.INT_LIMIT < int(arr.min()) and int(arr.max()) < _values.INT_LIMIT
+        if fits and F > 1:
+            low, high = window_bounds(F)
+            fits = not (np.any(arr < low) or np.any(arr >= high))
+        if not fits:
+            return [_rows_array(F, True, g) for g in groups]
+    group = np.repeat(np.arange(len(groups)), lengths)
+    arr = arr[np.lexsort(tuple(arr.T[::-1]) + (group,))]
+    return np.split(arr, np.cumsum(lengths)[:-1])
+
+
 def _items_to_py(F: int, boolean: bool, rows: np.ndarray) -> list:
     """Host rows ``int32[n, F]`` → the Python elements (Integer sentinels become ``None``;
     ``boolean``: F = 1 rows are Booleans)."""
@@ -589,7 +614,7 @@ def grouped_from_py(name: str, inner: str, F: int, frozen: bool, value, caps):
     sizes = np.zeros((K,), np.int32)
     for g in value:
         _check_container(inner, True, g)
-    groups = [_rows_array(F, True, g) for g in value]
+    groups = _rows_of_groups(F, list(value))
     if len(groups) > K or any(rows is None for rows in groups) or sum(map(len, groups)) > M:
         return Grouped(data, group, np.int32(0), sizes), True
     if frozen:

@@ -150,3 +150,36 @@ def test_search_sorted_matches_numpy_under_jit_and_vmap(n, side):
     got = jax.jit(jax.vmap(lambda k, q: containers.search_sorted(k, q, side)))(keys, queries)
     want = np.stack([np.searchsorted(k, q, side) for k, q in zip(keys, queries)])
     chex.assert_trees_all_equal(np.asarray(got), want.astype(np.int32))
+
+
+def _element(F: int):
+    """One container element of row width F, sometimes outside the window or malformed."""
+    coord = st.integers(-70, 70)
+    if F == 1:
+        return st.one_of(st.integers(-5, 40), st.just(None), st.just(1 << 40))
+    if F == 2:
+        return st.one_of(st.tuples(coord, coord), st.just(()), st.just((None, 1)))
+    return st.one_of(st.tuples(st.integers(-2, 12), st.tuples(coord, coord)), st.just((3, (2, None))))
+
+
+@pytest.mark.parametrize("F", [1, 2, 3])
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_rows_of_groups_equals_one_conversion_per_group(F, data):
+    """``_rows_of_groups`` (all inner sets in one array) gives each group's
+    ``_rows_array`` — canonical rows, or None where an element cannot be stored — and
+    raises TypeError where it does."""
+    groups = data.draw(st.lists(st.frozensets(_element(F), max_size=6), max_size=5))
+    try:
+        want = [containers._rows_array(F, True, g) for g in groups]
+    except TypeError:
+        with pytest.raises(TypeError):
+            containers._rows_of_groups(F, groups)
+        return
+    got = containers._rows_of_groups(F, groups)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert (g is None) == (w is None)
+        if w is not None:
+            np.testing.assert_array_equal(g, w)
+            assert g.dtype == w.dtype and g.shape == w.shape
