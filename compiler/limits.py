@@ -29,6 +29,7 @@ smaller and set ``overflow``); an overflowed pair re-run by the fallback gets th
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 import time
 from typing import Any, Callable
@@ -166,6 +167,22 @@ def precheck(name: str, args: tuple) -> None:
 # ------------------------------------------------------------------ time
 
 
+def _quiet_unraisable(unraisable) -> None:
+    """``sys.unraisablehook`` that drops a :class:`PairTimeout` Python could not raise
+    (the alarm landed in a garbage-collector callback: the alarm fires again 0.1 s later)
+    and passes anything else to the hook it replaced. Without it the reference evaluate
+    printed "Exception ignored in: <function _xla_gc_callback …> … PairTimeout" tracebacks."""
+    if isinstance(unraisable.exc_value, PairTimeout):
+        return
+    _quiet_unraisable.previous(unraisable)
+
+
+def _install_quiet_unraisable() -> None:
+    if sys.unraisablehook is not _quiet_unraisable:
+        _quiet_unraisable.previous = sys.unraisablehook
+        sys.unraisablehook = _quiet_unraisable
+
+
 class Budget:
     """The CPU-time budget of one pair (``time.process_time``): :meth:`over` between ops,
     and (in the main thread, with ``alarm=True``) an alarm (:data:`SIGNAL` from
@@ -184,7 +201,8 @@ class Budget:
             budget.stop()
 
     The alarm re-fires every 0.1 s (one landing where Python swallows exceptions, in a gc
-    callback, must not end the budget), and raises only while :attr:`armed`: clearing it
+    callback, must not end the budget; the swallowed one is not printed, see
+    :func:`_quiet_unraisable`), and raises only while :attr:`armed`: clearing it
     is a plain attribute store, so no alarm can escape after the pair ended, even one
     delivered while a huge interrupted value is being freed.
     """
@@ -203,6 +221,7 @@ class Budget:
             return
         self.deadline = time.process_time() + self.seconds
         if self._alarm:
+            _install_quiet_unraisable()
             self._old = signal.signal(SIGNAL, self._on_alarm)
             self.armed = True
             signal.setitimer(TIMER, self.seconds, 0.1)

@@ -154,6 +154,41 @@ def test_a_late_alarm_cannot_escape_once_disarmed():
     assert signal.getitimer(limits.TIMER) == (0.0, 0.0)
 
 
+def test_an_alarm_swallowed_by_a_callback_fires_again_quietly(monkeypatch):
+    """An alarm that lands in a ``__del__`` (as in JAX's gc callback) is dropped by Python;
+    the budget still ends the pair (the alarm re-fires), and the dropped PairTimeout is
+    not reported (``sys.unraisablehook``: Python prints "Exception ignored …" there)."""
+    import sys
+
+    class Spin:
+        def __del__(self):             # burns CPU time past the deadline inside a callback
+            end = time.process_time() + 0.3
+            while time.process_time() < end:
+                pass
+
+    def run_pair(replace_hook_with=None):
+        budget = limits.Budget(0.05)
+        budget.start()
+        if replace_hook_with is not None:
+            sys.unraisablehook = replace_hook_with
+        try:
+            with pytest.raises(limits.PairTimeout):
+                Spin()
+                end = time.process_time() + 5.0
+                while time.process_time() < end:
+                    pass
+            budget.armed = False
+        finally:
+            budget.stop()
+
+    reported = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: reported.append(type(u.exc_value).__name__))
+    run_pair()
+    assert reported == []
+    run_pair(replace_hook_with=lambda u: reported.append(type(u.exc_value).__name__))
+    assert "PairTimeout" in reported                 # the callback did swallow one
+
+
 def test_no_timer_is_left_behind():
     import signal
 

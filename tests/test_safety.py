@@ -189,7 +189,7 @@ def test_ctrl_c_in_evaluate_writes_nothing(tmp_path):
 def test_ctrl_c_swallowed_by_a_callback_is_delivered_again():
     """A Ctrl-C whose KeyboardInterrupt Python drops (raised inside a ``__del__``, as in
     JAX's garbage-collector callback) still ends the run: :func:`jaxdsl.cli.run_interruptible`
-    delivers it again."""
+    delivers it again, and only the one-line message is printed."""
     script = (
         "import gc, os, signal, time\n"
         "from jaxdsl import cli\n"
@@ -207,10 +207,9 @@ def test_ctrl_c_swallowed_by_a_callback_is_delivered_again():
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT,
                           timeout=60, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert time.perf_counter() - t0 < 20
-    assert "ran to the end" not in proc.stdout
-    assert "Exception ignored" in proc.stderr           # the first delivery was dropped
+    assert "ran to the end" not in proc.stdout       # an exception in __del__ is always dropped
     assert proc.returncode == 130, proc.stderr
-    assert proc.stderr.strip().splitlines()[-1] == "interrupted: test"
+    assert proc.stderr.strip().splitlines() == ["interrupted: test"]    # and not reported
 
 
 def test_ctrl_c_in_compile(tmp_path):

@@ -443,7 +443,10 @@ def _grid_words(cells: jax.Array) -> jax.Array:
     # byte-sized steps (flipping the sign bit adds 128 mod 256), then one bitcast: a map's
     # budget (higher_order.MAP_BUDGET) counts every intermediate of its function
     c = lax.bitcast_convert_type(_pad_cells(cells, H, -(-W // 4) * 4), jnp.uint8) ^ jnp.uint8(0x80)
-    c = jnp.flip(c.reshape(cells.shape[:-1] + (-1, 4)), axis=-1)      # first cell → high byte
+    # the bitcast reads the last axis least significant byte first (little-endian hosts and
+    # GPUs; test_packed_grid_comparisons_match_python checks the order): flip it so the
+    # first cell lands in the high byte
+    c = jnp.flip(c.reshape(cells.shape[:-1] + (-1, 4)), axis=-1)
     return lax.bitcast_convert_type(c, jnp.uint32)
 
 
