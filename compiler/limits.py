@@ -167,20 +167,29 @@ def precheck(name: str, args: tuple) -> None:
 # ------------------------------------------------------------------ time
 
 
+_UNREPORTED: set[type] = set()
+"""Exception types :func:`_quiet_unraisable` drops (see :func:`drop_unraisable`)."""
+
+
 def _quiet_unraisable(unraisable) -> None:
-    """``sys.unraisablehook`` that drops a :class:`PairTimeout` Python could not raise
-    (the alarm landed in a garbage-collector callback: the alarm fires again 0.1 s later)
-    and passes anything else to the hook it replaced. Without it the reference evaluate
-    printed "Exception ignored in: <function _xla_gc_callback …> … PairTimeout" tracebacks."""
-    if isinstance(unraisable.exc_value, PairTimeout):
+    """``sys.unraisablehook`` that drops the exceptions of :data:`_UNREPORTED` and passes
+    anything else to the hook it replaced."""
+    if isinstance(unraisable.exc_value, tuple(_UNREPORTED)):
         return
     _quiet_unraisable.previous(unraisable)
 
 
-def _install_quiet_unraisable() -> None:
+def drop_unraisable(exc_type: type) -> Callable[[], None]:
+    """Stop reporting ``exc_type`` exceptions that Python drops — raised where it cannot
+    propagate them, as in a garbage-collector callback (JAX registers one), where it
+    prints an "Exception ignored …" traceback — for exceptions whose source raises them
+    again: the pair alarm re-fires (:class:`Budget`), a Ctrl-C is re-delivered
+    (:func:`jaxdsl.cli.run_interruptible`). Returns the function that reports them again."""
     if sys.unraisablehook is not _quiet_unraisable:
         _quiet_unraisable.previous = sys.unraisablehook
         sys.unraisablehook = _quiet_unraisable
+    _UNREPORTED.add(exc_type)
+    return lambda: _UNREPORTED.discard(exc_type)
 
 
 class Budget:
@@ -202,7 +211,7 @@ class Budget:
 
     The alarm re-fires every 0.1 s (one landing where Python swallows exceptions, in a gc
     callback, must not end the budget; the swallowed one is not printed, see
-    :func:`_quiet_unraisable`), and raises only while :attr:`armed`: clearing it
+    :func:`drop_unraisable`), and raises only while :attr:`armed`: clearing it
     is a plain attribute store, so no alarm can escape after the pair ended, even one
     delivered while a huge interrupted value is being freed.
     """
@@ -221,7 +230,7 @@ class Budget:
             return
         self.deadline = time.process_time() + self.seconds
         if self._alarm:
-            _install_quiet_unraisable()
+            drop_unraisable(PairTimeout)
             self._old = signal.signal(SIGNAL, self._on_alarm)
             self.armed = True
             signal.setitimer(TIMER, self.seconds, 0.1)

@@ -48,8 +48,8 @@ def run_interruptible(main: Callable[[], None], message: Callable[[], str]) -> N
     callback runs is printed as "Exception ignored" and the program runs on — a reference
     evaluate interrupted that way ran to its end. Here the first Ctrl-C also starts a
     thread that interrupts the main thread again every :data:`REDELIVER_S` seconds until
-    the interrupt has been handled, and the dropped one is not reported (Python would print
-    an "Exception ignored" traceback). Outside the main thread it only calls ``main()``."""
+    the interrupt has been handled, and the dropped one is not reported
+    (:func:`compiler.limits.drop_unraisable`). Outside the main thread it only calls ``main()``."""
     if threading.current_thread() is not threading.main_thread():
         main()
         return
@@ -67,14 +67,10 @@ def run_interruptible(main: Callable[[], None], message: Callable[[], str]) -> N
             threading.Thread(target=redeliver, name="sigint-redeliver", daemon=True).start()
         raise KeyboardInterrupt
 
-    previous_hook = sys.unraisablehook
-
-    def quiet(unraisable):      # a dropped interrupt is delivered again: no "Exception ignored"
-        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
-            previous_hook(unraisable)
+    from compiler.limits import drop_unraisable
 
     previous = signal.signal(signal.SIGINT, on_sigint)
-    sys.unraisablehook = quiet
+    report_again = drop_unraisable(KeyboardInterrupt)     # a dropped one is delivered again
     try:
         main()
     except KeyboardInterrupt:
@@ -84,4 +80,4 @@ def run_interruptible(main: Callable[[], None], message: Callable[[], str]) -> N
     finally:
         handled.set()
         signal.signal(signal.SIGINT, previous)
-        sys.unraisablehook = previous_hook
+        report_again()

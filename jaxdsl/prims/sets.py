@@ -471,6 +471,15 @@ def _grid_matches(t: GridTuple, grid: Grid) -> jax.Array:
     return eq & _grids_live(t)
 
 
+def _first_difference_less(v: jax.Array, differ: jax.Array):
+    """``(bool[G, G], bool[G, G])``: for every pair ``(a, b)`` of rows of ``v`` ``[G, L]``,
+    whether ``differ[a, b]`` ``[G, G, L]`` marks a position, and whether ``v[a] < v[b]``
+    at the first one."""
+    k = jnp.arange(v.shape[0])
+    at = jnp.argmax(differ, axis=-1)
+    return jnp.any(differ, axis=-1), v[k[:, None], at] < v[k[None, :], at]
+
+
 def _grids_less(t: GridTuple) -> jax.Array:
     """``bool[G, G]``: Python's ``<`` of every grid of ``t`` with every grid of ``t``
     (tuples of row tuples: the first differing row decides, a row or grid that is a
@@ -484,24 +493,21 @@ def _grids_less(t: GridTuple) -> jax.Array:
     alone — its common columns, then the shorter row: O(G²·W).
     """
     G, H, W = t.cells.shape
-    k = jnp.arange(G)
     ha, hb, wa, wb = t.h[:, None], t.h[None, :], t.w[:, None], t.w[None, :]
     same_w = wa == wb
     # one width: the first min(h) rows, word by word
     words = _grid_words(t.cells).reshape(G, -1)
     row = jnp.arange(words.shape[1]) // (words.shape[1] // H)
     differ = (row < jnp.minimum(ha, hb)[..., None]) & (words[:, None, :] != words[None, :, :])   # [G, G, H·W/4]
-    at = jnp.argmax(differ, axis=-1)
-    lt_words = words[k[:, None], at] < words[k[None, :], at]
+    found_words, lt_words = _first_difference_less(words, differ)
     # two widths: row 0's common columns
     first = t.cells[:, 0, :]
     col = jnp.arange(W)
     both_rows = (ha > 0) & (hb > 0)
     differ0 = (both_rows[..., None] & (col < jnp.minimum(wa, wb)[..., None])
                & (first[:, None, :] != first[None, :, :]))                                        # [G, G, W]
-    at0 = jnp.argmax(differ0, axis=-1)
-    lt_first = first[k[:, None], at0] < first[k[None, :], at0]
-    found = jnp.where(same_w, jnp.any(differ, axis=-1), jnp.any(differ0, axis=-1))
+    found_first, lt_first = _first_difference_less(first, differ0)
+    found = jnp.where(same_w, found_words, found_first)
     tail = jnp.where((ha == 0) | (hb == 0) | same_w, ha < hb, wa < wb)
     return jnp.where(found, jnp.where(same_w, lt_words, lt_first), tail)
 
