@@ -210,6 +210,12 @@ function gets its own code, read-only and data pages, JAX 0.10.2), and Linux all
 memory" and the process segfaults — a 15,848-op batt (700 distinct kernels) and compiling
 all 180 shipped solvers cold both crashed that way before this bound."""
 
+MAPS_PER_EXECUTABLE = 160
+"""A generous bound on the mappings one more loaded executable adds (about 80 measured):
+:class:`KernelCache` counts the mappings again (reading ``/proc/self/maps``, tens of ms
+in a process with tens of thousands of them) only when the count at its last reading
+plus this much per executable loaded since could exceed :data:`MAP_BUDGET`."""
+
 
 def map_count() -> int:
     """Memory mappings of this process (``/proc/self/maps`` lines; 0 where unavailable)."""
@@ -241,10 +247,14 @@ class KernelCache:
         self.hits = 0
         self.misses = 0
         self.unloaded = 0
+        self._counted = (0, 0)      # (mappings, loaded executables) at the last map_count()
 
     def _trim(self) -> None:
         """Unload least recently used executables while the mappings exceed the budget."""
         if len(self._executables) < 64:
+            return
+        maps, loaded = self._counted
+        if maps + MAPS_PER_EXECUTABLE * (len(self._executables) - loaded) <= MAP_BUDGET:
             return
         count = map_count()
         while count > MAP_BUDGET and len(self._executables) > 16:
@@ -253,6 +263,7 @@ class KernelCache:
                 self.unloaded += 1
             gc.collect()
             count = map_count()
+        self._counted = (count, len(self._executables))
 
     @staticmethod
     def _shape_key(segment: Segment, args) -> tuple:

@@ -722,6 +722,7 @@ class Summary:
     findings: list = field(default_factory=list)
     skip_reasons: Counter = field(default_factory=Counter)
     earlier: list = field(default_factory=list)    # disagreements of resumed chunks (state dicts)
+    first: int = 0                                  # the run's first program number (--first)
 
     @property
     def disagreements(self) -> int:
@@ -830,13 +831,14 @@ STATE_KEYS = ("seed", "length_max", "samples", "data")
 
 
 def save_state(path: str | Path, settings: dict, next_k: int, summary: Summary) -> None:
-    """Write the state of a run atomically: its settings (:data:`STATE_KEYS`), the next
-    program number and the counts so far (disagreements by program name and primitive)."""
+    """Write the state of a run atomically: its settings (:data:`STATE_KEYS`), its first
+    and next program numbers and the counts so far (disagreements by program name and
+    primitive)."""
     import json
     import os
     import tempfile
 
-    doc = {**settings, "next": next_k, "programs": summary.programs, "skipped": summary.skipped,
+    doc = {**settings, "first": summary.first, "next": next_k, "programs": summary.programs, "skipped": summary.skipped,
            "samples_compared": summary.samples, "skip_reasons": dict(summary.skip_reasons),
            "disagreements": summary.earlier + [{"program": f.program.name, "primitive": fault(f.minimal),
                                                 "file": str(f.path) if f.path else None}
@@ -867,7 +869,7 @@ def load_state(path: str | Path, settings: dict) -> tuple[int, Summary]:
         raise ValueError(f"{path}: the saved run used {', '.join(differ)}; resume with its flags "
                          "or use another --out")
     summary = Summary(doc["programs"], doc["skipped"], doc["samples_compared"], [],
-                      Counter(doc["skip_reasons"]), list(doc["disagreements"]))
+                      Counter(doc["skip_reasons"]), list(doc["disagreements"]), int(doc.get("first", 0)))
     return int(doc["next"]), summary
 
 
@@ -879,6 +881,10 @@ def _define_flags() -> None:
 
     flags.DEFINE_integer("programs", 100, "Number of random programs to generate and run.", lower_bound=0)
     flags.DEFINE_integer("seed", 0, "Seed of the program generator and of the grid draws.")
+    flags.DEFINE_integer("first", 0, "Number of the first program of a fresh run (programs --first .. "
+                         "--programs - 1 of --seed run): two processes, each with its own --out, can "
+                         "cover disjoint ranges of one seed. A --resume run continues where its state "
+                         "says.", lower_bound=0)
     flags.DEFINE_integer("length_max", 40, "Most ops drawn per program (each draws 1..length_max, "
                          "dead ops are then dropped).", lower_bound=1)
     flags.DEFINE_integer("samples", 32, "Input grids each program runs on (the JAX batch is padded "
@@ -914,7 +920,11 @@ def main(argv):
     settings = {k: getattr(FLAGS, k) for k in STATE_KEYS}
     out = Path(FLAGS.out)
     state = out / STATE_FILE
-    start, summary = 0, Summary()
+    start, summary = FLAGS.first, Summary(first=FLAGS.first)
+    if not FLAGS.resume and FLAGS.first >= FLAGS.programs:
+        print(f"error: --first {FLAGS.first} leaves no program below --programs {FLAGS.programs}",
+              file=sys.stderr)
+        return 2
     try:
         out.mkdir(parents=True, exist_ok=True)
         if FLAGS.resume:

@@ -124,6 +124,22 @@ def test_chunked_run_resumes_to_the_same_counts(tmp_path):
         fuzz.load_state(state, {**settings, "seed": 4})
 
 
+def test_a_run_from_first_covers_the_rest_of_the_seed(tmp_path):
+    """``--first`` splits one seed between runs: programs 0..1 and 2..3 together count as
+    programs 0..3 in one run, and the state keeps where the second run began."""
+    settings = {"seed": 3, "length_max": 6, "samples": 4, "data": "arc1"}
+    pool = _pool()
+    kw = dict(seed=3, pool=pool, length_max=6, n_samples=4, log=lambda s: None)
+    whole = fuzz.fuzz(4, **kw)
+    head = fuzz.fuzz(2, **kw)
+    tail = fuzz.fuzz(4, start=2, summary=fuzz.Summary(first=2), **kw)
+    assert (head.programs + tail.programs, head.samples + tail.samples) == (4, whole.samples)
+    state = tmp_path / fuzz.STATE_FILE
+    fuzz.save_state(state, settings, 4, tail)
+    start, summary = fuzz.load_state(state, settings)
+    assert (start, summary.first, summary.programs) == (4, 2, 2)
+
+
 # ------------------------------------------------------------------ hypothesis: generated grids
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
