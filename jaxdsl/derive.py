@@ -177,13 +177,20 @@ def pools() -> dict[str, tuple[tuple, ...]]:
     return {t: tuple(tuple(v) for v in variants) for t, variants in cols.items()}
 
 
-def sweep_cases(params: tuple[str, ...]) -> list[tuple]:
-    """One argument tuple per grid of :func:`sweep_grids` for a signature's ``params``."""
+def sweep_columns(params: tuple[str, ...]) -> list[tuple[str, int]]:
+    """The pool column ``(type, variant)`` of :func:`pools` that each of a signature's
+    ``params`` takes its sweep values from: a type's variants in turn, so that two
+    parameters of one type get different values."""
     table = pools()
     seen: dict[str, int] = {}
     columns = []
     for t in params:
-        variants = table[t]
-        columns.append(variants[seen.get(t, 0) % len(variants)])
+        columns.append((t, seen.get(t, 0) % len(table[t])))
         seen[t] = seen.get(t, 0) + 1
-    return list(zip(*columns))
+    return columns
+
+
+def sweep_cases(params: tuple[str, ...]) -> list[tuple]:
+    """One argument tuple per grid of :func:`sweep_grids` for a signature's ``params``."""
+    table = pools()
+    return list(zip(*(table[t][v] for t, v in sweep_columns(params))))

@@ -20,7 +20,8 @@ def pytest_configure(config):
 
 FAMILY_STRIDE = 8
 """The family tests take every 8th ARC-AGI-1 grid: the ARC-AGI-1 sweep
-(``tests/test_arc1_sweep.py``) already runs every grid-taking signature on every grid."""
+(``tests/test_arc1_sweep.py``) adds the breadth (a third of the grids per signature, all of
+them with ``-m slow``)."""
 
 
 @pytest.fixture(scope="session")

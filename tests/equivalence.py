@@ -68,15 +68,17 @@ def _bucket(n: int, chunk: int) -> int:
     return min(chunk, max(8, 1 << (n - 1).bit_length()))
 
 
-def _run_batched(batched: Callable, built: list[tuple], chunk: int):
-    """``batched`` (a ``jit(vmap)`` kernel) over ``built`` in calls of a bucketed size
-    (:func:`_bucket`; the last call padded with copies of case 0); returns host ``(values,
-    oks, overflows)`` with ``len(built)`` entries."""
-    size = _bucket(len(built), chunk)
-    padded = built + [built[0]] * (-len(built) % size)
-    parts = [jax.device_get(batched(*_stack([list(c) for c in padded[s:s + size]])))
-             for s in range(0, len(padded), size)]
-    joined = jax.tree_util.tree_map(lambda *xs: np.concatenate([np.asarray(x) for x in xs])[:len(built)],
+def _run_batched(batched: Callable, args: tuple, n: int, chunk: int):
+    """``batched`` (a ``jit(vmap)`` kernel) over ``args`` (host pytrees stacked along axis 0,
+    ``n`` cases) in calls of a bucketed size (:func:`_bucket`; the last call padded with
+    copies of case 0); returns host ``(values, oks, overflows)`` with ``n`` entries."""
+    size = _bucket(n, chunk)
+    pad = -n % size
+    if pad:
+        args = jax.tree_util.tree_map(lambda x: np.concatenate([x, np.repeat(x[:1], pad, axis=0)]), args)
+    parts = [jax.device_get(batched(*jax.tree_util.tree_map(lambda x: x[s:s + size], args)))
+             for s in range(0, n + pad, size)]
+    joined = jax.tree_util.tree_map(lambda *xs: np.concatenate([np.asarray(x) for x in xs])[:n],
                                     *parts)
     values, oks, overflows = joined
     return values, np.asarray(oks), np.asarray(overflows)
@@ -126,8 +128,6 @@ def check_equivalence(
     Raises:
       AssertionError naming the primitive, signature and the first failing case.
     """
-    ref_fn = reference.PRIMITIVES[name]
-    impl = bind_caps(signature.impl, capacity)
     built, kept = [], []
     for args in cases:
         if len(args) != len(signature.params):
@@ -140,12 +140,36 @@ def check_equivalence(
         if fits:
             built.append(tuple(converted))
             kept.append(args)
-    assert len(kept) >= min_cases, f"{name}{signature.params}: only {len(kept)} usable cases"
+    stacked = _stack([list(c) for c in built]) if built else None
+    return check_stacked(name, signature, kept, stacked, capacity, unbatched, min_cases, chunk)
 
-    values, oks, overflows = _run_batched(_batched(signature.impl, capacity), built, chunk)
+
+def check_stacked(
+    name: str,
+    signature: Signature,
+    cases: Sequence[tuple],
+    stacked: Any,
+    capacity: Capacity = DEFAULT_CAPACITY,
+    unbatched: int = 3,
+    min_cases: int = 1,
+    chunk: int = 1024,
+) -> dict:
+    """:func:`check_equivalence` on arguments already converted: ``stacked`` is the list of
+    the signature's host JAX arguments, each stacked along axis 0 with one entry per case
+    of ``cases`` (all of which fit ``capacity``). Same checks, returns and raises."""
+    ref_fn = reference.PRIMITIVES[name]
+    impl = bind_caps(signature.impl, capacity)
+    kept = list(cases)
+    assert len(kept) >= min_cases, f"{name}{signature.params}: only {len(kept)} usable cases"
+    if not kept:
+        return {"cases": 0, "ref_raised": 0, "overflow": 0}
+
+    values, oks, overflows = _run_batched(_batched(signature.impl, capacity), tuple(stacked), len(kept), chunk)
     chex.assert_shape(oks, (len(kept),))
     chex.assert_shape(overflows, (len(kept),))
 
+    leaves, treedef = jax.tree_util.tree_flatten(values)
+    layout = _layout_errors(signature.result, values)
     counts = {"cases": len(kept), "ref_raised": 0, "overflow": 0}
     for k, args in enumerate(kept):
         ref_ok, ref_value = run_reference(ref_fn, args)
@@ -158,8 +182,7 @@ def check_equivalence(
         if oks[k] and not overflows[k]:
             got = to_python(signature.result, values, index=k)
             if _same(got, ref_value):   # equal to a JAX value, so the reference result fits
-                layout_error = _layout_error(signature.result, jax.tree_util.tree_map(lambda a: a[k], values))
-                assert layout_error is None, f"{where}: {layout_error}"
+                assert layout[k] is None, f"{where}: {layout[k]}"
                 continue
         _, ref_overflow = from_python(signature.result, ref_value, capacity)
         if ref_overflow:
@@ -172,10 +195,10 @@ def check_equivalence(
 
     single = jax.jit(impl)
     for k in range(min(unbatched, len(kept))):
-        v, ok, ovf = single(*built[k])
+        v, ok, ovf = single(*[jax.tree_util.tree_map(lambda a: a[k], x) for x in stacked])
         chex.assert_trees_all_equal(
             (jax.device_get(v), bool(ok), bool(ovf)),
-            (jax.tree_util.tree_map(lambda a: a[k], values), bool(oks[k]), bool(overflows[k])),
+            (treedef.unflatten([x[k] for x in leaves]), bool(oks[k]), bool(overflows[k])),
         )
     return counts
 
@@ -196,6 +219,8 @@ def _layout_error(dsl_type: str, value: Any) -> str | None:
     containers: rows ``≥ n`` zero, position / cell rows inside the window. Grouped: inner sets contiguous in order, each in canonical
     order, padding rows zero with ``group == K``, ``sizes`` consistent, and for frozensets of
     sets the inner sets strictly ascending. Returns a description of the first violation.
+    (The plain statement of the invariants; :func:`_layout_errors` checks a batch at once
+    and must agree with it.)
     """
     info = types.TYPES[dsl_type]
     if info.row_width is not None:
@@ -233,6 +258,101 @@ def _layout_error(dsl_type: str, value: Any) -> str | None:
             if any(a >= b for a, b in zip(keys, keys[1:])):
                 return "inner sets are not strictly ascending (canonical order)"
     return None
+
+
+def _row_order(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``int[...]``: the sign of ``b - a`` in lexicographic order of rows ``int[..., F]``
+    (1: a < b, 0: equal, -1: a > b)."""
+    diff = np.sign(b.astype(np.int64) - a)
+    first = np.argmax(diff != 0, axis=-1)
+    return np.take_along_axis(diff, first[..., None], axis=-1)[..., 0]
+
+
+def _layout_errors(dsl_type: str, values: Any) -> list[str | None]:
+    """:func:`_layout_error` of every case of ``values`` (host arrays stacked along axis 0),
+    computed on the whole batch at once; returns one message or None per case."""
+    info = types.TYPES[dsl_type]
+    if info.row_width is None:
+        return [None] * len(jax.tree_util.tree_leaves(values)[0])
+    full = np.asarray(values.data)
+    N = full.shape[0]
+    full = full.reshape(N, full.shape[1], -1)
+    errors: list[str | None] = [None] * N
+
+    def flag(bad: np.ndarray, message: str) -> None:
+        for k in np.flatnonzero(bad):
+            if errors[k] is None:
+                errors[k] = message
+
+    # Real values use few of their rows: the row checks look at the rows up to the most
+    # any case uses (plus one), and the rest only has to be zero.
+    n = np.asarray(values.n).astype(np.int64)
+    grouped = dsl_type in types.GROUPED_TYPES
+    if grouped:
+        group, sizes = np.asarray(values.group).astype(np.int64), np.asarray(values.sizes).astype(np.int64)
+        K = sizes.shape[1]
+        live = np.arange(K)[None, :] < n[:, None]
+        total = np.where(live, sizes, 0).sum(axis=1)
+        used = np.maximum(total, sizes.sum(axis=1))
+    else:
+        used = n
+    R = int(min(full.shape[1], max(int(used.max(initial=0)), 0) + 1))
+    data = full[:, :R].astype(np.int64)
+    tail_nonzero = np.any(full[:, R:].reshape(N, -1) != 0, axis=1)
+    r = np.arange(R)[None, :]
+    if grouped:
+        group_tail, group = group[:, R:], group[:, :R]
+        valid = r < total[:, None]
+        in_window_rows = r < sizes.sum(axis=1)[:, None]
+    else:
+        valid = in_window_rows = r < n[:, None]
+    if info.row_width > 1:
+        low, high = containers.window_bounds(info.row_width)
+        outside = np.any((data < low) | (data >= high), axis=2) & in_window_rows
+        flag(outside.any(axis=1), "a row lies outside the position / colour window")
+    pairs = valid[:, 1:]                                    # rows r, r + 1 both inside
+    order = _row_order(data[:, :-1], data[:, 1:])           # int[N, R - 1]
+    if not grouped:
+        flag(np.any((data != 0) & ~valid[:, :, None], axis=(1, 2)) | tail_nonzero, "padding rows are not zero")
+        if info.frozen:
+            flag(np.any(pairs & (order <= 0), axis=1),
+                 "frozenset rows are not strictly ascending (canonical order)")
+        return errors
+
+    flag(np.any(~live & (sizes != 0), axis=1), "sizes beyond n are not zero")
+    in_range = np.where(valid, (group >= 0) & (group < n[:, None]), group == K).all(axis=1) & \
+        (group_tail == K).all(axis=1)
+    rising = ~pairs | (group[:, 1:] >= group[:, :-1])
+    slot = np.where(valid, np.clip(group, 0, K - 1), K)     # rows beyond total counted in slot K
+    counts = np.bincount((np.arange(N)[:, None] * (K + 1) + slot).ravel(),
+                         minlength=N * (K + 1)).reshape(N, K + 1)[:, :K]
+    flag(~in_range | ~rising.all(axis=1) | np.any(live & (counts != sizes), axis=1),
+         "group indices are not contiguous and in order")
+    flag(np.any((data != 0) & ~valid[:, :, None], axis=(1, 2)) | tail_nonzero, "padding rows are not zero")
+    same_group = pairs & (group[:, 1:] == group[:, :-1])
+    flag(np.any(same_group & (order <= 0), axis=1), "an inner set's rows are not strictly ascending")
+    if info.frozen:
+        # Inner set g against g + 1 as lists of rows: the first differing row decides, else
+        # the shorter one is smaller (equal sets are a violation).
+        starts = np.cumsum(sizes, axis=1) - sizes
+        cases, rows = np.nonzero(valid)
+        g = np.clip(group[cases, rows], 0, K - 1)
+        i = rows - starts[cases, g]
+        nxt = np.minimum(g + 1, K - 1)
+        paired = (g + 1 < n[cases]) & (i < sizes[cases, nxt])
+        cases, rows, g, i, nxt = cases[paired], rows[paired], g[paired], i[paired], nxt[paired]
+        cmp = _row_order(data[cases, rows], data[cases, np.minimum(starts[cases, nxt] + i, R - 1)])
+        first = np.full((N, K), R, np.int64)                # first differing row index, per pair
+        differs = cmp != 0
+        np.minimum.at(first, (cases[differs], g[differs]), i[differs])
+        sign = np.zeros((N, K), np.int64)
+        hit = differs & (i == first[cases, g])
+        sign[cases[hit], g[hit]] = cmp[hit]
+        pair_live = np.arange(K)[None, :] + 1 < n[:, None]
+        longer = np.roll(sizes, -1, axis=1) > sizes         # no difference: the shorter is smaller
+        ascending = np.where(first < R, sign > 0, longer)
+        flag(np.any(pair_live & ~ascending, axis=1), "inner sets are not strictly ascending (canonical order)")
+    return errors
 
 
 def _short(x: Any, limit: int = 300) -> str:

@@ -1,0 +1,89 @@
+"""The equivalence harness checks itself: the batched container-layout check that the
+sweep uses (``equivalence._layout_errors``) gives the same verdict and message as the
+plain per-value statement of the invariants (``equivalence._layout_error``) on real
+values and on values corrupted in every way the invariants forbid."""
+
+from __future__ import annotations
+
+import random
+
+import jax
+import numpy as np
+import pytest
+
+from jaxdsl import types as T
+from jaxdsl.derive import pools
+from jaxdsl.values import Capacity
+from tests.equivalence import _layout_error, _layout_errors
+
+CAPACITY = Capacity(patch=64, objects=8, object_cells=96, tuple=16)
+"""Small capacities: the real values below fit them often, and corrupted rows land in
+the padding often."""
+
+ROW_TYPES = [n for n, t in T.TYPES.items() if t.row_width is not None]
+
+
+def _real_values(dsl_type: str, count: int = 120) -> list:
+    """Host JAX values of ``dsl_type`` converted from the sweep pools (those that fit)."""
+    out = []
+    for variant in pools()[dsl_type]:
+        for v in variant[::37]:
+            value, overflow = T.from_python(dsl_type, v, CAPACITY)
+            if not overflow:
+                out.append(jax.tree_util.tree_map(np.asarray, value))
+            if len(out) >= count:
+                return out
+    return out
+
+
+def _corrupt(dsl_type: str, value, rng: random.Random):
+    """A copy of ``value`` with one random invariant broken (or, rarely, left intact)."""
+    fields = {k: np.array(v) for k, v in value._asdict().items()}
+    data = fields["data"].reshape(fields["data"].shape[0], -1)
+    grouped = "group" in fields
+    used = int(fields["sizes"].sum()) if grouped else int(fields["n"])
+    kind = rng.choice(["swap", "pad", "window", "dup"] + (["sizes", "group", "sets"] if grouped else []))
+    if kind == "swap" and used >= 2:                        # two rows out of order
+        a, b = rng.sample(range(used), 2)
+        data[[a, b]] = data[[b, a]]
+    elif kind == "pad" and used < len(data):                # a non-zero padding row
+        data[rng.randrange(used, len(data)), rng.randrange(data.shape[1])] = 1
+    elif kind == "window" and used:                         # a row outside the window
+        data[rng.randrange(used), rng.randrange(data.shape[1])] = rng.choice([-1000, 1000, 99])
+    elif kind == "dup" and used >= 2:                       # a repeated row
+        k = rng.randrange(1, used)
+        data[k] = data[k - 1]
+    elif kind == "sizes":                                   # a size beyond n
+        K = len(fields["sizes"])
+        if int(fields["n"]) < K:
+            fields["sizes"][rng.randrange(int(fields["n"]), K)] = 1
+    elif kind == "group" and used:                          # a row assigned to another set
+        fields["group"][rng.randrange(used)] += rng.choice([-1, 1])
+    elif kind == "sets" and int(fields["n"]) >= 2:          # two inner sets out of order
+        n, sizes, group = int(fields["n"]), fields["sizes"], fields["group"]
+        g = rng.randrange(n - 1)
+        starts = np.cumsum(sizes) - sizes
+        a = data[starts[g]:starts[g] + sizes[g]].copy()
+        b = data[starts[g + 1]:starts[g + 1] + sizes[g + 1]].copy()
+        data[starts[g]:starts[g] + len(b)] = b
+        data[starts[g] + len(b):starts[g] + len(b) + len(a)] = a
+        sizes[g], sizes[g + 1] = len(b), len(a)
+        group[starts[g]:starts[g] + len(b)] = g
+        group[starts[g] + len(b):starts[g] + len(b) + len(a)] = g + 1
+    fields["data"] = data.reshape(fields["data"].shape)
+    return type(value)(**fields)
+
+
+@pytest.mark.parametrize("dsl_type", ROW_TYPES)
+def test_batched_layout_check_agrees_with_the_plain_one(dsl_type):
+    rng = random.Random(f"layout:{dsl_type}")
+    real = _real_values(dsl_type)
+    assert len(real) >= 20, dsl_type
+    values = real + [_corrupt(dsl_type, rng.choice(real), rng) for _ in range(6 * len(real))]
+    stacked = jax.tree_util.tree_map(lambda *xs: np.stack(xs), *values)
+    batched = _layout_errors(dsl_type, stacked)
+    plain = [_layout_error(dsl_type, v) for v in values]
+    assert batched == plain
+    assert all(e is None for e in plain[:len(real)]), "a real value breaks the layout"
+    kinds = {e for e in plain if e is not None}
+    assert len(kinds) >= (2 if T.TYPES[dsl_type].frozen or dsl_type in T.GROUPED_TYPES else 1), kinds
