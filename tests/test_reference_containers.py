@@ -221,6 +221,9 @@ RAISES = [
     ("maximum", ((1, (1, 2)),), TypeError),
     ("valmax", (fs(), C.size), TypeError),
     ("valmin", ((), C.size), TypeError),
+    # a key function that raises StopIteration on 0 (found by the fuzzer: map() ended early)
+    ("valmin", ((1, 0, 1), lambda v: C.other(C.initset(v), -v)), StopIteration),
+    ("valmax", ((1, 0, 5), lambda v: C.other(C.initset(v), -v)), StopIteration),
     ("argmax", ((), abs), ValueError),
     ("argmax", (fs(), abs), ValueError),
     ("argmin", ((), abs), ValueError),

@@ -151,10 +151,12 @@ def valmax(container: Any, compfunc: Callable) -> Any:
     """The largest ``compfunc(e)`` over the elements; ``compfunc(0)`` when empty.
 
     Container × Callable → Integer. Raises whatever ``compfunc`` raises (e.g.
-    ``valmax(frozenset(), size)`` raises TypeError), and TypeError for incomparable keys.
-    arc-dsl #24 valmax, spec §4.2.
+    ``valmax(frozenset(), size)`` raises TypeError), StopIteration included, and
+    TypeError for incomparable keys. arc-dsl #24 valmax, spec §4.2.
     """
-    best = max(map(compfunc, container), default=_MISSING)
+    # A list, not ``map``: a StopIteration from ``compfunc`` would end ``map`` silently
+    # and give the best of the elements before it (arc-dsl's ``max(key=...)`` raises).
+    best = max([compfunc(e) for e in container], default=_MISSING)
     if best is _MISSING:
         return compfunc(0)
     return best
@@ -166,7 +168,7 @@ def valmin(container: Any, compfunc: Callable) -> Any:
     Container × Callable → Integer. Raises like :func:`valmax`.
     arc-dsl #25 valmin, spec §4.2.
     """
-    best = min(map(compfunc, container), default=_MISSING)
+    best = min([compfunc(e) for e in container], default=_MISSING)
     if best is _MISSING:
         return compfunc(0)
     return best
