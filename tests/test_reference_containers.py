@@ -267,3 +267,28 @@ def test_frozenset_results_keep_their_type():
     assert type(C.sfilter(fs({1, 2}), N.even)) is frozenset
     assert type(C.remove(1, (1, 2))) is tuple
     assert type(C.sizefilter((), 1)) is frozenset
+
+
+# ------------------------------------------------------------------ the canonical order's fast path
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from jaxdsl.reference import _base  # noqa: E402
+
+_VALUES = st.recursive(st.integers(-3, 3) | st.booleans(),
+                       lambda inner: st.tuples(inner) | st.tuples(inner, inner) | st.tuples(inner, inner, inner)
+                       | st.frozensets(inner, max_size=3),
+                       max_leaves=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.frozensets(_VALUES, max_size=8))
+def test_python_order_fast_path_is_the_canonical_order(values):
+    """``canon``, ``canon_min`` and ``canon_max`` (Python's own comparisons where they
+    cannot disagree) equal sorting by ``canon_key`` on mixed ints, tuples and frozensets."""
+    expected = sorted(values, key=_base.canon_key)
+    assert list(_base.canon(values)) == expected
+    if values:
+        assert _base.canon_min(values) == expected[0]
+        assert _base.canon_max(values) == expected[-1]

@@ -31,7 +31,7 @@ def is_object(patch: Any) -> bool:
     kinds = {isinstance(e[1], tuple) for e in patch}
     if len(kinds) == 1:
         return kinds.pop()
-    first = min(patch, key=canon_key) if isinstance(patch, (frozenset, set)) else next(iter(patch))
+    first = canon_min(patch) if isinstance(patch, (frozenset, set)) else next(iter(patch))
     return isinstance(first[1], tuple)
 
 
@@ -53,12 +53,45 @@ def canon_key(x: Any):
     return (3, getattr(x, "__qualname__", repr(x)))
 
 
+def _plain(x: Any) -> bool:
+    """True for ints (bools too) and tuples of plain values, nested. Python's own ``<`` on
+    two plain values either agrees with :func:`canon_key`'s order or raises TypeError (an
+    int against a tuple at the first differing position), never orders them otherwise."""
+    if isinstance(x, int):
+        return True
+    return isinstance(x, tuple) and all(map(_plain, x))
+
+
+def _canonically(pick, values):
+    """``pick(values)`` (``sorted``, ``min`` or ``max``) in canonical order. When every
+    value is plain (:func:`_plain`) Python's own comparisons are tried first: a sort or a
+    scan acts only on the outcomes of its comparisons, so if none raised, each outcome
+    was canonical and so is the result; else (or on TypeError) by :func:`canon_key`."""
+    if all(map(_plain, values)):
+        try:
+            return pick(values)
+        except TypeError:
+            pass
+    return pick(values, key=canon_key)
+
+
+def canon_min(values):
+    """The canonical minimum of ``values`` (a collection, iterated twice); ValueError when empty."""
+    return _canonically(min, values)
+
+
+def canon_max(values):
+    """The canonical maximum of ``values`` (a collection, iterated twice); ValueError when empty."""
+    return _canonically(max, values)
+
+
 def canon(container: Iterable) -> Iterable:
     """Iterate ``container`` in canonical order.
 
-    Frozensets and sets are sorted by :func:`canon_key`; tuples (and any other
-    sequence) are returned unchanged, keeping their own order and duplicates.
+    Frozensets and sets are sorted by :func:`canon_key` (by Python's own comparisons
+    where they agree, :func:`_canonically`); tuples (and any other sequence) are returned
+    unchanged, keeping their own order and duplicates.
     """
     if isinstance(container, (frozenset, set)):
-        return sorted(container, key=canon_key)
+        return _canonically(sorted, container)
     return container

@@ -13,7 +13,8 @@ from collections import Counter as _Counter
 from typing import Any, Callable
 
 from ._base import canon as _canon
-from ._base import canon_key as _canon_key
+from ._base import canon_max as _canon_max
+from ._base import canon_min as _canon_min
 
 _SETS = (frozenset, set)
 _MISSING = object()
@@ -218,7 +219,8 @@ def mostcommon(container: Any) -> Any:
     """
     counts = _tally(container)
     best = max(counts.values())
-    return min((v for v, c in counts.items() if c == best), key=_canon_key)
+    tied = [v for v, c in counts.items() if c == best]
+    return _canon_min(tied)
 
 
 def leastcommon(container: Any) -> Any:
@@ -229,7 +231,8 @@ def leastcommon(container: Any) -> Any:
     """
     counts = _tally(container)
     best = min(counts.values())
-    return min((v for v, c in counts.items() if c == best), key=_canon_key)
+    tied = [v for v, c in counts.items() if c == best]
+    return _canon_min(tied)
 
 
 def initset(value: Any) -> frozenset:
@@ -272,7 +275,7 @@ def extract(container: Any, condition: Callable) -> Any:
         found = [e for e in container if condition(e)]
         if not found:
             raise StopIteration
-        return min(found, key=_canon_key)
+        return _canon_min(found)
     for e in container:
         if condition(e):
             return e
@@ -298,7 +301,7 @@ def first(container: Any) -> Any:
     if isinstance(container, _SETS):
         if not container:
             raise StopIteration
-        return min(container, key=_canon_key)
+        return _canon_min(container)
     return next(iter(container))
 
 
@@ -310,7 +313,7 @@ def last(container: Any) -> Any:
     arc-dsl #45 last, spec §4.4 and §5.
     """
     if isinstance(container, _SETS):
-        return max(container, key=_canon_key)
+        return _canon_max(container)
     if isinstance(container, tuple):
         if not container:
             raise ValueError("last() of an empty container")

@@ -41,7 +41,7 @@ def _pick(counts: Counter, best_count_of) -> Any:
     tied = [v for v, c in counts.items() if c == target]
     if len(tied) == 1:
         return tied[0]
-    return min(tied, key=_base.canon_key)
+    return _base.canon_min(tied)
 
 
 def mostcolor(element: Any) -> int:
