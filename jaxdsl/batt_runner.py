@@ -47,6 +47,7 @@ from jaxdsl.containers import stack_samples
 from jaxdsl.data import Sample
 from jaxdsl.runner import ProgramRun, RunResult, batch_layout, grid_outcomes, micro_batches, stack_grids
 from jaxdsl.types import GRID, INTEGER_TUPLE, SAMPLES
+from jaxdsl.values import INT_NONE
 
 
 @dataclass
@@ -337,9 +338,13 @@ def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Conf
             for j, sc in enumerate(batt.scores):
                 value, ok, ovf = outs[sc.var]
                 ok, ovf = ok[:real], ovf[:real]
+                value = np.asarray(value)[:real]
+                # A component None (index outside the grid, …) makes the reference's value
+                # no pair of ints either (_score_pair): not a valid score.
+                valid = ok & ~ovf & np.all(value != INT_NONE, axis=-1)
                 col.s_ok[j, ks], col.s_ovf[j, ks] = ok & ~ovf, ovf
-                col.s_valid[j, ks] = ok & ~ovf
-                col.s_val[j, ks] = np.where((ok & ~ovf)[:, None], np.asarray(value)[:real], 0)
+                col.s_valid[j, ks] = valid
+                col.s_val[j, ks] = np.where(valid[:, None], value, 0)
             if bar:
                 bar.update(1)
     run_s = time.perf_counter() - t0

@@ -168,6 +168,43 @@ def test_batt_reading_S_agrees_on_both_backends(on_error):
     assert all(sr.valid.all() for sr in ref.scores)
 
 
+NONE_SCORE_BATT = """from dsl import *
+from constants import *
+
+def batt(task_id, S, I, C, log_path):
+    s = []
+    o = []
+    t1 = toivec(FIVE)
+    t2 = index(I, t1)
+    t3 = astuple(ZERO, t2)
+    t4 = mostcolor(I)
+    t5 = astuple(t4, ONE)
+    s.append((3, 'None', 'differ_row5', t3))
+    s.append((5, 'None', 'differ_bg', t5))
+    return o, s
+"""
+"""``index`` outside the grid gives None, so ``t3`` is ``(0, None)`` on inputs of at most
+five rows: no pair of ints, not a valid score (found on the full batt, session 9: JAX
+reported ``[0, INT_NONE]``)."""
+
+
+@pytest.mark.parametrize("backend", ["reference", "jax"])
+def test_a_score_with_a_none_component_is_not_valid(backend):
+    batt = parse_batt_source(NONE_SCORE_BATT, "none_score.py")
+    tasks = samples(select_tasks(load_tasks("arc1"), TASKS))
+    short = np.array([len(s.input) <= 5 for s in tasks])
+    assert short.any() and not short.all()
+    if backend == "reference":
+        got = batt_runner.run_batts_reference([batt], tasks, "poison")
+    else:
+        got = batt_runner.run_batts_jax([batt], tasks, _config(), on_error="poison")
+    row5, bg = got.scores
+    np.testing.assert_array_equal(row5.ok, np.ones(len(tasks), bool))
+    np.testing.assert_array_equal(row5.valid, ~short)
+    np.testing.assert_array_equal(row5.value[short], 0)
+    assert bg.valid.all()
+
+
 def test_batt_with_an_untypable_op_on_S_is_rejected_by_jax_with_file_and_line():
     src = S_BATT.replace("t5 = last(S)", "t5 = merge(S)")
     batt = parse_batt_source(src, "merge_s.py")
