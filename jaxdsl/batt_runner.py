@@ -46,7 +46,7 @@ from jaxdsl.config import Config
 from jaxdsl.containers import stack_samples
 from jaxdsl.data import Sample
 from jaxdsl.runner import ProgramRun, RunResult, batch_layout, grid_outcomes, micro_batches, stack_grids
-from jaxdsl.types import GRID, INTEGER_TUPLE, SAMPLES
+from jaxdsl.types import BOOLEAN, GRID, INTEGER_TUPLE, SAMPLES
 from jaxdsl.values import INT_NONE
 
 
@@ -108,6 +108,17 @@ def compile_batt(batt: Batt, config: Config, on_error: str = "poison") -> Compil
                                      f"{typed.var_types[s.var]}, not an IntegerTuple (score, detail)")
     outputs = tuple(c.var for c in batt.candidates) + tuple(s.var for s in batt.scores)
     return CompiledProgram(typed, config.capacity, config.segment_size, outputs=outputs, on_error=on_error)
+
+
+def _bool_made(cp: CompiledProgram, var: str) -> bool:
+    """True when IntegerTuple ``var`` is ``astuple`` of a Boolean-typed argument: in the
+    reference it then holds a Python bool, no pair of ints (:func:`_score_pair`), which a
+    JAX IntegerTuple (two ``int32``) cannot show by its value."""
+    for top in cp.typed.ops:
+        if top.op.target == var:
+            callee = getattr(top.op.callee, "name", None)
+            return callee == "astuple" and BOOLEAN in top.arg_types
+    return False
 
 
 def _score_pair(value) -> tuple[bool, tuple[int, int]]:
@@ -339,9 +350,9 @@ def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Conf
                 value, ok, ovf = outs[sc.var]
                 ok, ovf = ok[:real], ovf[:real]
                 value = np.asarray(value)[:real]
-                # A component None (index outside the grid, …) makes the reference's value
-                # no pair of ints either (_score_pair): not a valid score.
-                valid = ok & ~ovf & np.all(value != INT_NONE, axis=-1)
+                # A component None (index outside the grid, …) or a bool makes the
+                # reference's value no pair of ints (_score_pair): not a valid score.
+                valid = ok & ~ovf & np.all(value != INT_NONE, axis=-1) & (not _bool_made(cp, sc.var))
                 col.s_ok[j, ks], col.s_ovf[j, ks] = ok & ~ovf, ovf
                 col.s_valid[j, ks] = valid
                 col.s_val[j, ks] = np.where(valid[:, None], value, 0)

@@ -179,13 +179,16 @@ def batt(task_id, S, I, C, log_path):
     t3 = astuple(ZERO, t2)
     t4 = mostcolor(I)
     t5 = astuple(t4, ONE)
+    t6 = equality(t4, ZERO)
+    t7 = astuple(t6, t4)
     s.append((3, 'None', 'differ_row5', t3))
     s.append((5, 'None', 'differ_bg', t5))
+    s.append((7, 'None', 'differ_flag', t7))
     return o, s
 """
 """``index`` outside the grid gives None, so ``t3`` is ``(0, None)`` on inputs of at most
 five rows: no pair of ints, not a valid score (found on the full batt, session 9: JAX
-reported ``[0, INT_NONE]``)."""
+reported ``[0, INT_NONE]``); ``t7`` holds a bool, no valid score either."""
 
 
 @pytest.mark.parametrize("backend", ["reference", "jax"])
@@ -198,11 +201,12 @@ def test_a_score_with_a_none_component_is_not_valid(backend):
         got = batt_runner.run_batts_reference([batt], tasks, "poison")
     else:
         got = batt_runner.run_batts_jax([batt], tasks, _config(), on_error="poison")
-    row5, bg = got.scores
+    row5, bg, flag = got.scores
     np.testing.assert_array_equal(row5.ok, np.ones(len(tasks), bool))
     np.testing.assert_array_equal(row5.valid, ~short)
     np.testing.assert_array_equal(row5.value[short], 0)
     assert bg.valid.all()
+    assert flag.ok.all() and not flag.valid.any()
 
 
 def test_batt_with_an_untypable_op_on_S_is_rejected_by_jax_with_file_and_line():
