@@ -110,15 +110,12 @@ def compile_batt(batt: Batt, config: Config, on_error: str = "poison") -> Compil
     return CompiledProgram(typed, config.capacity, config.segment_size, outputs=outputs, on_error=on_error)
 
 
-def _bool_made(cp: CompiledProgram, var: str) -> bool:
-    """True when IntegerTuple ``var`` is ``astuple`` of a Boolean-typed argument: in the
-    reference it then holds a Python bool, no pair of ints (:func:`_score_pair`), which a
-    JAX IntegerTuple (two ``int32``) cannot show by its value."""
-    for top in cp.typed.ops:
-        if top.op.target == var:
-            callee = getattr(top.op.callee, "name", None)
-            return callee == "astuple" and BOOLEAN in top.arg_types
-    return False
+def _bool_made(cp: CompiledProgram) -> frozenset:
+    """The IntegerTuple variables made by ``astuple`` of a Boolean-typed argument: in the
+    reference they hold a Python bool, no pair of ints (:func:`_score_pair`), which a JAX
+    IntegerTuple (two ``int32``) cannot show by its value."""
+    return frozenset(top.op.target for top in cp.typed.ops
+                     if getattr(top.op.callee, "name", None) == "astuple" and BOOLEAN in top.arg_types)
 
 
 def _score_pair(value) -> tuple[bool, tuple[int, int]]:
@@ -319,6 +316,7 @@ def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Conf
     compile_s = time.perf_counter() - t0
 
     cols = [_Collector(b, nm, samples) for b, nm in zip(batts, names)]
+    bool_made = [_bool_made(cp) for cp in compiled]
     s_whole = [np.zeros(n, bool) for _ in batts]       # samples whose S did not fit
     op_ovf = 0
     t0 = time.perf_counter()
@@ -330,7 +328,7 @@ def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Conf
         c = jax.device_put(take(expected), sharding)
         exp_rows = take(expected)
         s_rows = jax.device_put(take(s_inputs), sharding) if s_inputs is not None else None
-        for cp, col, whole, batt in zip(compiled, cols, s_whole, batts):
+        for cp, col, whole, batt, booleans in zip(compiled, cols, s_whole, batts, bool_made):
             uses_s = reads_s(cp)
             ok_in = {"C": has_expected[rows]}
             if uses_s:
@@ -352,7 +350,7 @@ def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Conf
                 value = np.asarray(value)[:real]
                 # A component None (index outside the grid, …) or a bool makes the
                 # reference's value no pair of ints (_score_pair): not a valid score.
-                valid = ok & ~ovf & np.all(value != INT_NONE, axis=-1) & (not _bool_made(cp, sc.var))
+                valid = ok & ~ovf & np.all(value != INT_NONE, axis=-1) & (sc.var not in booleans)
                 col.s_ok[j, ks], col.s_ovf[j, ks] = ok & ~ovf, ovf
                 col.s_valid[j, ks] = valid
                 col.s_val[j, ks] = np.where(valid[:, None], value, 0)
