@@ -195,3 +195,36 @@ def test_dropping_the_kernel_caches_changes_no_result():
     after = fuzz.fuzz(3, seed=5, pool=_pool(), length_max=6, n_samples=4, log=lambda s: None)
     assert after.line() == before.line() and after.samples > 0
     assert fuzz.resident_bytes() > 0
+
+
+# ------------------------------------------------------------------ the command line
+
+
+def _fuzz_cli(*args):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    return subprocess.run([sys.executable, "-m", "jaxdsl.fuzz", "--length_max", "4", "--samples", "4",
+                           "--data", "arc1", "--chunk", "1", *args], capture_output=True, text=True, cwd=root)
+
+
+def test_cli_runs_resumes_and_splits_a_seed(tmp_path):
+    """``python -m jaxdsl.fuzz``: a run ends with its summary line and state; ``--resume``
+    continues it; ``--first`` starts a second range of the same seed; a ``--first`` past
+    ``--programs`` is a one-line error (exit 2)."""
+    import json
+
+    a = _fuzz_cli("--programs", "2", "--seed", "2", "--out", str(tmp_path / "a"))
+    assert a.returncode == 0, a.stderr
+    assert a.stdout.strip().splitlines()[-1].startswith("fuzz: 2 programs"), a.stdout
+    more = _fuzz_cli("--programs", "3", "--seed", "2", "--out", str(tmp_path / "a"), "--resume")
+    assert more.returncode == 0, more.stderr
+    assert "resuming at program 2 of 3" in more.stdout and "fuzz: 3 programs" in more.stdout
+    b = _fuzz_cli("--programs", "5", "--first", "3", "--seed", "2", "--out", str(tmp_path / "b"))
+    assert b.returncode == 0, b.stderr
+    state = json.loads((tmp_path / "b" / fuzz.STATE_FILE).read_text())
+    assert (state["first"], state["next"], state["programs"]) == (3, 5, 2)
+    bad = _fuzz_cli("--programs", "3", "--first", "3", "--out", str(tmp_path / "c"))
+    assert bad.returncode == 2 and bad.stderr.strip() == "error: --first 3 leaves no program below --programs 3"
+    assert not (tmp_path / "c").exists()
