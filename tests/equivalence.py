@@ -51,7 +51,8 @@ def _converted(ptype: str, arg: Any, capacity: Capacity) -> tuple[Any, bool]:
     return from_python(ptype, arg, capacity)
 
 
-def _stack(values: list) -> Any:
+def stack(values: list) -> Any:
+    """Host pytrees of one structure → one pytree of numpy arrays stacked along a new axis 0."""
     return jax.tree_util.tree_map(lambda *xs: np.stack([np.asarray(x) for x in xs]), *values)
 
 
@@ -140,7 +141,7 @@ def check_equivalence(
         if fits:
             built.append(tuple(converted))
             kept.append(args)
-    stacked = _stack([list(c) for c in built]) if built else None
+    stacked = stack([list(c) for c in built]) if built else None
     return check_stacked(name, signature, kept, stacked, capacity, unbatched, min_cases, chunk)
 
 

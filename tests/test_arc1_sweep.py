@@ -23,7 +23,7 @@ from jaxdsl.config import load_config
 from jaxdsl.derive import arc1_grids, pools, sweep_cases, sweep_columns, sweep_grids
 from jaxdsl.prims import REGISTRY
 from jaxdsl.types import from_python
-from tests.equivalence import check_stacked
+from tests.equivalence import check_stacked, stack
 
 SCALARS = {"Integer", "Boolean", "IntegerTuple", "Cell"}
 """Types not derived from a grid: signatures taking only these (``add``, ``astuple``, …)
@@ -47,7 +47,7 @@ def _pool_column(dsl_type: str, variant: int):
     fits = np.array([not overflow for _, overflow in converted])
     filler = converted[int(np.argmax(fits))][0]
     values = [v if ok else filler for (v, _), ok in zip(converted, fits)]
-    return jax.tree_util.tree_map(lambda *xs: np.stack([np.asarray(x) for x in xs]), *values), fits
+    return stack(values), fits
 
 
 SWEEP_STRIDE = 3

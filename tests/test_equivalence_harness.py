@@ -14,7 +14,7 @@ import pytest
 from jaxdsl import types as T
 from jaxdsl.derive import pools
 from jaxdsl.values import Capacity
-from tests.equivalence import _layout_error, _layout_errors
+from tests.equivalence import _layout_error, _layout_errors, stack
 
 CAPACITY = Capacity(patch=64, objects=8, object_cells=96, tuple=16)
 """Small capacities: the real values below fit them often, and corrupted rows land in
@@ -80,7 +80,7 @@ def test_batched_layout_check_agrees_with_the_plain_one(dsl_type):
     real = _real_values(dsl_type)
     assert len(real) >= 20, dsl_type
     values = real + [_corrupt(dsl_type, rng.choice(real), rng) for _ in range(6 * len(real))]
-    stacked = jax.tree_util.tree_map(lambda *xs: np.stack(xs), *values)
+    stacked = stack(values)
     batched = _layout_errors(dsl_type, stacked)
     plain = [_layout_error(dsl_type, v) for v in values]
     assert batched == plain
