@@ -210,6 +210,16 @@ function gets its own code, read-only and data pages, JAX 0.10.2), and Linux all
 memory" and the process segfaults — a 15,848-op batt (700 distinct kernels) and compiling
 all 180 shipped solvers cold both crashed that way before this bound."""
 
+TRIM_TO = 30_000
+"""Once the mappings exceed :data:`MAP_BUDGET`, :class:`KernelCache` unloads executables
+until they are at most this many (hysteresis): unloading ends with a full
+``gc.collect()``, which a long fuzz run otherwise paid every few new kernels (12% of its
+time, py-spy)."""
+
+MAPS_MEASURED = 80
+"""Mappings one loaded executable holds, as measured (JAX 0.10.2, XLA:CPU): how many
+executables :class:`KernelCache` unloads at once to get below :data:`TRIM_TO`."""
+
 MAPS_PER_EXECUTABLE = 160
 """A generous bound on the mappings one more loaded executable adds (about 80 measured):
 :class:`KernelCache` counts the mappings again (reading ``/proc/self/maps``, tens of ms
@@ -250,19 +260,22 @@ class KernelCache:
         self._counted = (0, 0)      # (mappings, loaded executables) at the last map_count()
 
     def _trim(self) -> None:
-        """Unload least recently used executables while the mappings exceed the budget."""
+        """When the mappings exceed :data:`MAP_BUDGET`, unload least recently used
+        executables until they are at most :data:`TRIM_TO` (at least 16 stay loaded)."""
         if len(self._executables) < 64:
             return
         maps, loaded = self._counted
         if maps + MAPS_PER_EXECUTABLE * (len(self._executables) - loaded) <= MAP_BUDGET:
             return
         count = map_count()
-        while count > MAP_BUDGET and len(self._executables) > 16:
-            for _ in range(max(1, len(self._executables) // 8)):    # a batch, then recount
-                self._executables.popitem(last=False)
-                self.unloaded += 1
-            gc.collect()
-            count = map_count()
+        if count > MAP_BUDGET:
+            while count > TRIM_TO and len(self._executables) > 16:
+                excess = -(-(count - TRIM_TO) // MAPS_MEASURED)
+                for _ in range(max(1, min(excess, len(self._executables) - 16))):   # a batch, then recount
+                    self._executables.popitem(last=False)
+                    self.unloaded += 1
+                gc.collect()
+                count = map_count()
         self._counted = (count, len(self._executables))
 
     @staticmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import chex
 import jax
 import numpy as np
 import pytest
@@ -304,3 +305,39 @@ def test_kernel_cache_keys_include_grid_capacities():
     value, ok, ovf, _ = b(batch)
     assert len(kernels) == 3 and value.cells.shape == (1, 60, 30)
     assert grid_from_numpy(np.asarray(value.cells[0]), value.h[0], value.w[0]) == ((1,), (2,), (1,), (2,))
+
+
+def test_kernel_cache_unloads_to_the_low_water_mark_and_reloads(monkeypatch):
+    """Past ``MAP_BUDGET`` mappings the cache unloads its least recently used executables
+    down to ``TRIM_TO`` in one go (one recount), keeps at least 16, and a program whose
+    kernels were unloaded loads them again with the same results."""
+    from compiler import lower
+
+    kernels = KernelCache()
+    caps = Capacity()
+    program = CompiledProgram(infer(one("    x1 = rot90(I)\n    O = hmirror(x1)\n    return O\n")), caps, 1, kernels)
+    batch, _ = runner.stack_grids([((1, 2), (3, 4))], caps.grid, 1)
+    before = jax.device_get(program(batch))
+    real = list(kernels._executables)
+    assert len(real) == 2
+    for k in range(100):                      # stand-ins for other programs' executables
+        kernels._executables[("stand-in", k)] = object()
+    reads = []
+
+    def fake_map_count():
+        reads.append(len(kernels._executables))
+        return 1_000 + 80 * len(kernels._executables)
+
+    monkeypatch.setattr(lower, "map_count", fake_map_count)
+    monkeypatch.setattr(lower, "MAP_BUDGET", 1_000 + 80 * 90)
+    monkeypatch.setattr(lower, "TRIM_TO", 1_000 + 80 * 40)
+    kernels._trim()
+    assert len(kernels._executables) == 40 and kernels.unloaded == 62
+    assert not any(key in kernels._executables for key in real)    # the oldest went first
+    assert reads == [102, 40]
+    kernels._trim()                                                 # under budget: no recount
+    assert reads == [102, 40]
+    after = jax.device_get(program(batch))
+    assert all(key in kernels._executables for key in real)
+    chex.assert_trees_all_equal(before, after)
+    assert grid_from_numpy(np.asarray(after[0].cells[0]), after[0].h[0], after[0].w[0]) == ((4, 2), (3, 1))
