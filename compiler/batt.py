@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -466,9 +467,11 @@ class BattRefResult:
       limit: ``"line N: reason"`` of the first resource limit the pair met
         (:mod:`compiler.limits`), else None.
       limited: targets of the ops stopped by a limit: an op whose value crosses a size
-        limit, every op that reads one (whatever ``on_error`` says: limits are not
-        errors of the batt), and, when the time budget runs out, every op not yet run.
-        These ops are not ok; an entry whose variable is here is recorded as ``limit``.
+        limit or that ran over the time budget, every op that reads one (whatever
+        ``on_error`` says: limits are not errors of the batt), the variable of an entry
+        whose backward slice's ops took longer than the budget in all, and, when the
+        sample's backstop runs out, every op not yet run. These are not ok; an entry
+        whose variable is here is recorded as ``limit``.
     """
 
     candidates: list[tuple[bool, Any]]
@@ -479,6 +482,41 @@ class BattRefResult:
 
 
 ON_ERROR = ("poison", "default")
+
+
+def backward_slice(by_target: dict, var: str) -> frozenset:
+    """Targets of every op ``var`` depends on, transitively (itself included).
+
+    ``by_target``: op target → :class:`~compiler.ir.Op` (a batt's or program's ops)."""
+    needed, stack = set(), [var]
+    while stack:
+        name = stack.pop()
+        op = by_target.get(name)
+        if op is None or name in needed:
+            continue
+        needed.add(name)
+        stack += [r.name for r in (op.callee, *op.args) if isinstance(r, Var)]
+    return frozenset(needed)
+
+
+_SLICES: dict[int, tuple] = {}
+"""``id(batt)`` → ``(batt, slices)`` for the last few batts :func:`entry_slices` saw."""
+
+
+def entry_slices(batt: Batt) -> list[tuple[str, tuple[int, ...]]]:
+    """Per entry (candidates, then scores), ``(variable, indices into batt.ops of its
+    backward slice)``; cached for the last few batts (a run calls this per sample)."""
+    hit = _SLICES.get(id(batt))
+    if hit is not None and hit[0] is batt:
+        return hit[1]
+    by_target = {op.target: op for op in batt.ops}
+    index = {op.target: i for i, op in enumerate(batt.ops)}
+    slices = [(e.var, tuple(sorted(index[t] for t in backward_slice(by_target, e.var))))
+              for e in (*batt.candidates, *batt.scores)]
+    if len(_SLICES) >= 4:
+        _SLICES.pop(next(iter(_SLICES)))
+    _SLICES[id(batt)] = (batt, slices)
+    return slices
 
 
 def run_batt_reference(batt: Batt, S, I, C, on_error: str = "poison",
@@ -496,8 +534,15 @@ def run_batt_reference(batt: Batt, S, I, C, on_error: str = "poison",
         result type and is ok; ops whose type has no empty value stay not ok).
       types: variable → DSL type for ``"default"``; computed by :func:`batt_types` when
         None. Ignored under ``"poison"``.
-      timeout: the pair's time budget in seconds (None or ≤ 0: none), see
-        :class:`compiler.limits.Budget`.
+      timeout: the time budget of one *entry* in CPU seconds (None or ≤ 0: none), as a
+        program pair gets (:class:`compiler.limits.Budget`): an entry (``o``/``s``) whose
+        backward slice's ops took longer than this in all is ``limit``, and an op running
+        longer than this is stopped (``limit`` for every entry that reads it). The sample
+        as a whole stops at ``timeout`` × the number of entries (a backstop that entries
+        within their budgets cannot reach), every op not yet run then ``limit``. Each
+        entry's outcome thus depends only on its own slice: the exact fallback, which runs
+        a sample's overflowed entries' slices alone, meets the same limits as a run of
+        the whole batt (docs/design.md, "Limits").
 
     Returns:
       :class:`BattRefResult`. Errors inside the batt's ops never raise.
@@ -514,55 +559,84 @@ def run_batt_reference(batt: Batt, S, I, C, on_error: str = "poison",
         types = batt_types(batt)
     env: dict = {"S": S, "I": I, "C": C}
     good: dict = {"S": True, "I": True, "C": C is not None}
-    op_ok = []
+    ops = batt.ops
+    op_ok: list = []
+    cost = [0.0] * len(ops)  # CPU seconds each op took
     limit = None
     limited: set = set()     # ops stopped by a resource limit, and every op that reads one
-    budget = limits.Budget(timeout)
+    entries = len(batt.candidates) + len(batt.scores)
+    budget = limits.Budget(timeout * max(1, entries) if timeout and timeout > 0 else None, op_seconds=timeout)
     budget.start()
-    line = batt.line
+    i = 0
     try:
-        for op in batt.ops:
-            line = op.line
-            if budget.over():
-                raise limits.PairTimeout()
-            refs = [r.name for r in (op.callee, *op.args) if isinstance(r, Var)]
-            if any(r in limited for r in refs):
-                limited.add(op.target)
-                good[op.target] = False
-                op_ok.append(False)
-                continue
-            failed = not all(good[r] for r in refs)
-            if not failed:
-                try:
-                    env[op.target] = call_op(op, env)
-                except limits.LimitExceeded as exc:
-                    limit = limit or f"line {op.line}: {exc.reason}"
+        while i < len(ops):
+            op = ops[i]
+            try:
+                if budget.over():
+                    raise limits.PairTimeout()
+                refs = [r.name for r in (op.callee, *op.args) if isinstance(r, Var)]
+                if any(r in limited for r in refs):
                     limited.add(op.target)
                     good[op.target] = False
                     op_ok.append(False)
+                    i += 1
                     continue
-                except Exception:  # noqa: BLE001 - any raise marks the op failed
-                    failed = True
-            ok = not failed
-            if failed and default:
-                has_empty, value = empty_value(types.get(op.target))
-                if has_empty:
-                    env[op.target], ok = value, True
-            if not ok:
+                failed = not all(good[r] for r in refs)
+                if not failed:
+                    t0 = budget.op_start = time.process_time()
+                    try:
+                        env[op.target] = call_op(op, env)
+                    except limits.LimitExceeded as exc:
+                        limit = limit or f"line {op.line}: {exc.reason}"
+                        limited.add(op.target)
+                        good[op.target] = False
+                        op_ok.append(False)
+                        i += 1
+                        continue
+                    except Exception:  # noqa: BLE001 - any raise marks the op failed (not PairTimeout)
+                        failed = True
+                    finally:
+                        budget.op_start = None
+                        cost[i] = time.process_time() - t0
+                ok = not failed
+                if failed and default:
+                    has_empty, value = empty_value(types.get(op.target))
+                    if has_empty:
+                        env[op.target], ok = value, True
+                if not ok:
+                    env.pop(op.target, None)
+                good[op.target] = ok
+                op_ok.append(ok)
+            except limits.PairTimeout:
+                budget.op_start = None
+                if budget.over():
+                    raise
+                # this op alone ran over the budget: it (and what reads it) is limited
+                limit = limit or f"line {op.line}: op over the time budget of {timeout:g} s"
+                limited.add(op.target)
+                good[op.target] = False
                 env.pop(op.target, None)
-            good[op.target] = ok
-            op_ok.append(ok)
+                del op_ok[i:]
+                op_ok.append(False)
+            i += 1
         budget.armed = False
     except limits.PairTimeout:
         budget.armed = False
-        limit = f"line {line}: {budget.reason()}"
-        for op in batt.ops[len(op_ok):]:
+        limit = f"line {ops[min(i, len(ops) - 1)].line}: sample over its time budget of {budget.seconds:g} s " \
+                f"({timeout:g} s × {max(1, entries)} entries)"
+        for op in ops[len(op_ok):]:
             limited.add(op.target)
             good[op.target] = False
             env.pop(op.target, None)
-        op_ok += [False] * (len(batt.ops) - len(op_ok))
+        op_ok += [False] * (len(ops) - len(op_ok))
     finally:
         budget.stop()
+    if budget.seconds is not None and sum(cost) > timeout:
+        for var, idx in entry_slices(batt):
+            if var not in limited and sum(cost[j] for j in idx) > timeout:
+                limit = limit or f"line {ops[idx[-1]].line}: entry over its time budget of {timeout:g} s"
+                limited.add(var)
+                good[var] = False
 
     def entry(var):
         return (True, env[var]) if good[var] else (False, None)

@@ -197,7 +197,11 @@ class Budget:
     and (in the main thread, with ``alarm=True``) an alarm (:data:`SIGNAL` from
     :data:`TIMER`) that raises :class:`PairTimeout` inside a long op.
 
-    ``seconds`` None or ≤ 0 means no budget. Use it as the executors do::
+    ``seconds`` None or ≤ 0 means no budget. With ``op_seconds`` (batts, see
+    :func:`compiler.batt.run_batt_reference`), the alarm also raises while one op has run
+    longer than that since :attr:`op_start` (set it before the op, None after it); the
+    alarm then fires first at the smaller of the two and every 0.1 s after, checking both.
+    Use it as the executors do::
 
         budget.start()
         try:
@@ -216,8 +220,10 @@ class Budget:
     delivered while a huge interrupted value is being freed.
     """
 
-    def __init__(self, seconds: float | None, alarm: bool = True):
+    def __init__(self, seconds: float | None, alarm: bool = True, op_seconds: float | None = None):
         self.seconds = seconds if seconds and seconds > 0 else None
+        self.op_seconds = op_seconds if self.seconds is not None and op_seconds and op_seconds > 0 else None
+        self.op_start: float | None = None
         self.deadline = None
         self.armed = False
         self._alarm = alarm and self.seconds is not None \
@@ -233,10 +239,10 @@ class Budget:
             drop_unraisable(PairTimeout)
             self._old = signal.signal(SIGNAL, self._on_alarm)
             self.armed = True
-            signal.setitimer(TIMER, self.seconds, 0.1)
+            signal.setitimer(TIMER, min(self.seconds, self.op_seconds or self.seconds), 0.1)
 
     def _on_alarm(self, signum, frame):
-        if self.armed:
+        if self.armed and (self.op_seconds is None or self.over() or self.op_over()):
             raise PairTimeout()
 
     def stop(self) -> None:
@@ -250,6 +256,11 @@ class Budget:
     def over(self) -> bool:
         """True once the budget is spent."""
         return self.deadline is not None and time.process_time() > self.deadline
+
+    def op_over(self) -> bool:
+        """True while the current op (started at :attr:`op_start`) is over ``op_seconds``."""
+        start = self.op_start
+        return self.op_seconds is not None and start is not None and time.process_time() - start > self.op_seconds
 
     def reason(self) -> str:
         return f"pair over its time budget of {self.seconds:g} s"

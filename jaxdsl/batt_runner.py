@@ -35,10 +35,9 @@ from typing import Callable, Sequence
 import jax
 import numpy as np
 
-from compiler.batt import Batt, batt_types, demos_as_S, run_batt_reference
+from compiler.batt import Batt, backward_slice, batt_types, demos_as_S, run_batt_reference
 from compiler.errors import TypeInferenceError
 from compiler.infer import infer
-from compiler.ir import Var
 from compiler.limits import DEFAULT_PAIR_TIMEOUT
 from compiler.lower import CompiledProgram
 from jaxdsl import fallback
@@ -183,19 +182,6 @@ class _Collector:
         return runs, scores
 
 
-def _slice_targets(by_target: dict, var: str) -> frozenset:
-    """Targets of every op ``var`` depends on, transitively (itself included)."""
-    needed, stack = set(), [var]
-    while stack:
-        name = stack.pop()
-        op = by_target.get(name)
-        if op is None or name in needed:
-            continue
-        needed.add(name)
-        stack += [r.name for r in (op.callee, *op.args) if isinstance(r, Var)]
-    return frozenset(needed)
-
-
 def sub_batt(batt: Batt, candidates=(), scores=(), needed: frozenset | None = None) -> Batt:
     """The part of ``batt`` that the given entries depend on: the backward slice of their
     variables (every op they read, transitively, in program order) with those entries
@@ -203,7 +189,7 @@ def sub_batt(batt: Batt, candidates=(), scores=(), needed: frozenset | None = No
     candidate of a 15,848-op batt overflowed costs its solver's few ops, not the batt's."""
     if needed is None:
         by_target = {op.target: op for op in batt.ops}
-        needed = frozenset().union(*(_slice_targets(by_target, e.var) for e in (*candidates, *scores)))
+        needed = frozenset().union(*(backward_slice(by_target, e.var) for e in (*candidates, *scores)))
     ops = tuple(op for op in batt.ops if op.target in needed)
     last = (candidates or scores)[-1].var
     program = dataclasses.replace(batt.program, ops=ops, output=last)
@@ -238,8 +224,9 @@ def run_batts_reference(batts: Sequence[Batt], samples: Sequence[Sample], on_err
                         pair_timeout: float | None = DEFAULT_PAIR_TIMEOUT) -> RunResult:
     """Run every batt on every sample with the reference executor.
 
-    ``pair_timeout``: time budget of one (batt, sample) pair in seconds (None: none); the
-    entries a size limit or the budget stopped are recorded as ``limit``
+    ``pair_timeout``: time budget of one entry (its backward slice) of a sample in CPU
+    seconds (None: none; :func:`compiler.batt.run_batt_reference`); the entries a size
+    limit or the budget stopped are recorded as ``limit``
     (:attr:`compiler.batt.BattRefResult.limited`).
 
     Returns a :class:`RunResult` whose ``runs`` are the candidates and ``scores`` the
@@ -286,8 +273,8 @@ def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Conf
                   fallback_workers: int = 1) -> RunResult:
     """Run every batt on every sample with the JAX backend (one vmapped run per micro-batch).
 
-    ``fallback``: re-run overflowed entries with the reference executor (a (batt, sample)
-    pair of the fallback gets ``pair_timeout`` seconds, see :func:`run_batts_reference`),
+    ``fallback``: re-run overflowed entries with the reference executor (each entry gets
+    ``pair_timeout`` seconds for its slice, as in :func:`run_batts_reference`),
     in ``fallback_workers`` processes (:mod:`jaxdsl.fallback`).
 
     Raises:

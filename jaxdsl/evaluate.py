@@ -60,7 +60,8 @@ flags.DEFINE_integer("fallback_workers", None, "JAX backend: processes the exact
 flags.DEFINE_float("pair_timeout", DEFAULT_PAIR_TIMEOUT, "Seconds of CPU time one (program, sample) pair may use in the reference "
                    "executor (the reference backend and the JAX backend's exact fallback); a pair over it, "
                    "or one building a value beyond 1,000,000 cells or an integer beyond int32, is recorded "
-                   "as 'limit' (docs/design.md, \"Limits\"). 0 = no time budget.", lower_bound=0.0)
+                   "as 'limit' (docs/design.md, \"Limits\"). Batts: the budget of each o/s entry (its backward slice's "
+                   "ops), the sample as a whole getting this times its entries. 0 = no time budget.", lower_bound=0.0)
 flags.DEFINE_multi_string("batt", None, "Batt file (repeatable; see README and python -m jaxdsl.card): run "
                           "the batt instead of --programs. Each o.append entry becomes a candidate, each "
                           "s.append a score; results.json gains both, submission.json ranks candidates by "

@@ -156,8 +156,8 @@ def batt_samples(chunk: list) -> list:
     """Worker body for a batt: ``chunk`` of ``(sample index, candidate indices, score
     indices)`` (both None: the whole batt); returns ``(k, cs, ss, BattRefResult)`` each,
     running the backward slice of the listed entries (:func:`jaxdsl.batt_runner.sub_batt`)."""
-    from compiler.batt import run_batt_reference
-    from jaxdsl.batt_runner import _slice_targets, sub_batt
+    from compiler.batt import backward_slice, run_batt_reference
+    from jaxdsl.batt_runner import sub_batt
 
     batt, inputs = _STATE["batt"], _STATE["inputs"]
     by_target = _STATE.setdefault("by_target", {op.target: op for op in batt.ops})
@@ -165,7 +165,7 @@ def batt_samples(chunk: list) -> list:
 
     def targets(entry):
         if entry.var not in slices:
-            slices[entry.var] = _slice_targets(by_target, entry.var)
+            slices[entry.var] = backward_slice(by_target, entry.var)
         return slices[entry.var]
 
     out = []

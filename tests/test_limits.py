@@ -256,15 +256,87 @@ def test_batt_marks_only_the_entries_behind_a_limit(on_error):
     assert r.scores[0] == (True, (27, 1))
 
 
-def test_batt_time_budget_stops_the_remaining_entries():
+def test_batt_op_over_the_time_budget_stops_only_itself_and_its_readers():
     src = BATT.replace("    t1 = upscale(I, NINE)\n", "    t0 = rbind(add, ONE)\n    ta = multiply(TEN, TEN)\n"
                        "    tb = multiply(ta, ta)\n    tc = multiply(tb, tb)\n    td = power(t0, tc)\n"
                        "    te = td(ONE)\n    t1 = upscale(I, NINE)\n")
     batt = parse_batt_source(src, "b.py")
-    r = run_batt_reference(batt, (), GRID, None, "poison", timeout=0.3)
-    assert r.limit == "line 9: pair over its time budget of 0.3 s"
-    assert r.candidates == [(False, None), (False, None)] and r.scores == [(False, None)]
+    r = run_batt_reference(batt, (), GRID, None, "poison", timeout=0.3)     # te: 10⁸ steps, ~20 s
+    assert r.limit == "line 9: op over the time budget of 0.3 s"
+    assert {"te", "t3", "t4"} <= r.limited and "t5" not in r.limited
+    assert r.candidates[0] == (False, None)                      # behind the size limit
+    assert r.candidates[1] == (True, ((0, 3, 4), (1, 2, 0)))     # independent of the slow op
+    assert r.scores[0] == (True, (27, 1))
     assert len(r.op_ok) == len(batt.ops)
+
+
+class _FakeClock:
+    """``process_time`` that advances only when a patched primitive says so."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def process_time(self):
+        return self.now
+
+
+@pytest.fixture
+def fake_clock(monkeypatch):
+    """Every ``hmirror`` call costs one second of CPU time on a fake clock (the executor's
+    and the budget's); other primitives cost nothing."""
+    from compiler import batt as batt_module
+    from jaxdsl import reference
+
+    clock = _FakeClock()
+    monkeypatch.setattr(batt_module, "time", clock)
+    monkeypatch.setattr(limits, "time", clock)
+    real = reference.PRIMITIVES["hmirror"]
+
+    def slow_hmirror(piece):
+        clock.now += 1.0
+        return real(piece)
+
+    monkeypatch.setitem(reference.PRIMITIVES, "hmirror", slow_hmirror)
+    return clock
+
+
+SLICES = """def batt(task_id, S, I, C, log_path):
+    o = []
+    s = []
+    t1 = hmirror(I)
+    t2 = hmirror(t1)
+    t3 = hmirror(t2)
+    o.append((1, False, 'long', t3))
+    t4 = vmirror(t1)
+    o.append((2, False, 'short', t4))
+    return o, s
+"""
+
+
+def test_batt_entry_whose_slice_takes_longer_than_the_budget_is_limit(fake_clock):
+    """Each entry is judged by the CPU time of its own backward slice (3 s for ``long``,
+    1 s for ``short``, which shares ``t1``), as if it ran as a separate program."""
+    from jaxdsl.batt_runner import sub_batt
+
+    batt = parse_batt_source(SLICES, "b.py")
+    r = run_batt_reference(batt, (), GRID, None, "poison", timeout=2.5)
+    assert r.limit == "line 6: entry over its time budget of 2.5 s"
+    assert r.limited == {"t3"}
+    assert r.candidates == [(False, None), (True, ((4, 3, 0), (0, 2, 1)))]    # vmirror(hmirror(I))
+    assert r.op_ok == (True, True, True, True)
+    for j, entry in enumerate(batt.candidates):      # the exact fallback runs one slice alone
+        alone = run_batt_reference(sub_batt(batt, candidates=(entry,)), (), GRID, None, "poison", timeout=2.5)
+        assert alone.candidates == [r.candidates[j]]
+
+
+def test_batt_sample_stops_at_the_backstop(fake_clock):
+    """The sample as a whole may take the budget × its entries (2 × 1.5 s); past that,
+    every op not yet run is ``limit``, even one no slow op feeds."""
+    src = SLICES.replace("    t4 = vmirror(t1)\n", "    t6 = hmirror(t3)\n    t4 = vmirror(I)\n")
+    r = run_batt_reference(parse_batt_source(src, "b.py"), (), GRID, None, "poison", timeout=1.5)
+    assert r.limit == "line 9: sample over its time budget of 3 s (1.5 s × 2 entries)"
+    assert r.limited == {"t3", "t4"} and r.candidates == [(False, None), (False, None)]
+    assert r.op_ok == (True, True, True, True, False)
 
 
 def test_batt_runner_books_limits_per_candidate(five_samples):
