@@ -576,36 +576,33 @@ def run_batt_reference(batt: Batt, S, I, C, on_error: str = "poison",
                     raise limits.PairTimeout()
                 refs = [r.name for r in (op.callee, *op.args) if isinstance(r, Var)]
                 if any(r in limited for r in refs):
+                    ok = False
                     limited.add(op.target)
-                    good[op.target] = False
-                    op_ok.append(False)
-                    i += 1
-                    continue
-                failed = not all(good[r] for r in refs)
-                if not failed:
-                    t0 = budget.op_start = time.process_time()
-                    try:
-                        env[op.target] = call_op(op, env)
-                    except limits.LimitExceeded as exc:
-                        limit = limit or f"line {op.line}: {exc.reason}"
-                        limited.add(op.target)
-                        good[op.target] = False
-                        op_ok.append(False)
-                        i += 1
-                        continue
-                    except Exception:  # noqa: BLE001 - any raise marks the op failed (not PairTimeout)
-                        failed = True
-                    finally:
-                        budget.op_start = None
-                        cost[i] = time.process_time() - t0
-                ok = not failed
-                if failed and default:
-                    has_empty, value = empty_value(types.get(op.target))
-                    if has_empty:
-                        env[op.target], ok = value, True
+                else:
+                    failed = not all(good[r] for r in refs)
+                    stopped = False
+                    if not failed:
+                        t0 = budget.op_start = time.process_time()
+                        try:
+                            env[op.target] = call_op(op, env)
+                        except limits.LimitExceeded as exc:
+                            limit = limit or f"line {op.line}: {exc.reason}"
+                            limited.add(op.target)
+                            stopped = True
+                        except Exception:  # noqa: BLE001 - any raise marks the op failed (not PairTimeout)
+                            failed = True
+                        finally:
+                            budget.op_start = None
+                            cost[i] = time.process_time() - t0
+                    ok = not failed and not stopped
+                    if failed and default:
+                        has_empty, value = empty_value(types.get(op.target))
+                        if has_empty:
+                            env[op.target], ok = value, True
                 if not ok:
                     env.pop(op.target, None)
                 good[op.target] = ok
+                del op_ok[i:]
                 op_ok.append(ok)
             except limits.PairTimeout:
                 budget.op_start = None
