@@ -500,14 +500,17 @@ def backward_slice(by_target: dict, var: str) -> frozenset:
 
 
 _SLICES: dict[int, tuple] = {}
-"""``id(batt)`` → ``(batt, slices)`` for the last few batts :func:`entry_slices` saw."""
+"""``id(batt)`` → ``(batt, slices)`` for the batts :func:`entry_slices` used last (least
+recently used first)."""
 
 
 def entry_slices(batt: Batt) -> list[tuple[str, tuple[int, ...]]]:
     """Per entry (candidates, then scores), ``(variable, indices into batt.ops of its
-    backward slice)``; cached for the last few batts (a run calls this per sample)."""
-    hit = _SLICES.get(id(batt))
+    backward slice)``; cached for the last few batts used (a run calls this per sample,
+    the exact fallback per chunk of samples while it also runs sub-batts)."""
+    hit = _SLICES.pop(id(batt), None)
     if hit is not None and hit[0] is batt:
+        _SLICES[id(batt)] = hit
         return hit[1]
     by_target = {op.target: op for op in batt.ops}
     index = {op.target: i for i, op in enumerate(batt.ops)}

@@ -156,24 +156,20 @@ def batt_samples(chunk: list) -> list:
     """Worker body for a batt: ``chunk`` of ``(sample index, candidate indices, score
     indices)`` (both None: the whole batt); returns ``(k, cs, ss, BattRefResult)`` each,
     running the backward slice of the listed entries (:func:`jaxdsl.batt_runner.sub_batt`)."""
-    from compiler.batt import backward_slice, run_batt_reference
+    from compiler.batt import entry_slices, run_batt_reference
     from jaxdsl.batt_runner import sub_batt
 
     batt, inputs = _STATE["batt"], _STATE["inputs"]
-    by_target = _STATE.setdefault("by_target", {op.target: op for op in batt.ops})
-    slices = _STATE.setdefault("slices", {})
-
-    def targets(entry):
-        if entry.var not in slices:
-            slices[entry.var] = backward_slice(by_target, entry.var)
-        return slices[entry.var]
+    slices = entry_slices(batt)      # candidates', then scores' slices (cached per batt)
+    first_score = len(batt.candidates)
 
     out = []
     for k, cs, ss in chunk:
         part = batt
         if cs is not None:
             cands, scs = [batt.candidates[j] for j in cs], [batt.scores[j] for j in ss]
-            part = sub_batt(batt, cands, scs, frozenset().union(*(targets(e) for e in (*cands, *scs))))
+            ops = set().union(*(slices[j][1] for j in cs), *(slices[first_score + j][1] for j in ss))
+            part = sub_batt(batt, cands, scs, frozenset(batt.ops[i].target for i in ops))
         S, I, C = inputs[k]
         out.append((k, cs, ss, run_batt_reference(part, S, I, C, _STATE["on_error"], _STATE["types"],
                                                   _STATE["timeout"])))
