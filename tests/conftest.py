@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import functools
+import os
 import random
 
-import pytest
+TEST_XLA_FLAG = "--xla_backend_optimization_level=0"
+"""The test processes (and the CLI processes they start, which inherit the environment)
+compile with LLVM's optimisations off: most test kernels run once on a few hundred cases,
+so compiling them is most of the suite's time, and at level 0 it is about a third faster
+(docs/benchmarks.md, session 11). The ARC-AGI-1 sweep, whose kernels run on thousands of
+cases, compiles at XLA's default level instead (``equivalence.PRODUCTION_XLA``), so every
+signature is still tested as the runner compiles it. Set here, before JAX reads
+``XLA_FLAGS``; a level already given in ``XLA_FLAGS`` is kept."""
+if "xla_backend_optimization_level" not in os.environ.get("XLA_FLAGS", ""):
+    os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} {TEST_XLA_FLAG}".strip()
 
-from jaxdsl.cache import enable_persistent_cache
-from jaxdsl.derive import arc1_grid_pairs, arc1_grids, edge_grids
+import pytest  # noqa: E402  (after XLA_FLAGS)
+
+from jaxdsl.cache import enable_persistent_cache  # noqa: E402
+from jaxdsl.derive import arc1_grid_pairs, arc1_grids, edge_grids  # noqa: E402
 
 
 def pytest_configure(config):

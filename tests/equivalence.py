@@ -56,12 +56,19 @@ def stack(values: list) -> Any:
     return jax.tree_util.tree_map(lambda *xs: np.stack([np.asarray(x) for x in xs]), *values)
 
 
+PRODUCTION_XLA = (("xla_backend_optimization_level", 3),)
+"""Compile options of a kernel compiled as the runner compiles it: XLA's default LLVM
+optimisation level, which the test processes otherwise lower (``tests/conftest.py``).
+Passed as ``xla_options`` by the ARC-AGI-1 sweep."""
+
+
 @functools.lru_cache(maxsize=None)
-def _batched(impl: Callable, capacity: Capacity) -> Callable:
-    """One ``jit(vmap(impl))`` per (implementation, capacity), shared by every test of the
-    worker: with the batch sizes bucketed (:func:`_bucket`), a signature's kernel compiles
-    once per argument shape instead of once per call."""
-    return jax.jit(jax.vmap(bind_caps(impl, capacity)))
+def _batched(impl: Callable, capacity: Capacity, xla_options: tuple = ()) -> Callable:
+    """One ``jit(vmap(impl))`` per (implementation, capacity, XLA options), shared by every
+    test of the worker: with the batch sizes bucketed (:func:`_bucket`), a signature's
+    kernel compiles once per argument shape instead of once per call. ``xla_options``:
+    ``(name, value)`` pairs of XLA compile options (e.g. :data:`PRODUCTION_XLA`)."""
+    return jax.jit(jax.vmap(bind_caps(impl, capacity)), compiler_options=dict(xla_options) or None)
 
 
 def _bucket(n: int, chunk: int) -> int:
@@ -154,10 +161,12 @@ def check_stacked(
     unbatched: int = 3,
     min_cases: int = 1,
     chunk: int = 1024,
+    xla_options: tuple = (),
 ) -> dict:
     """:func:`check_equivalence` on arguments already converted: ``stacked`` is the list of
     the signature's host JAX arguments, each stacked along axis 0 with one entry per case
-    of ``cases`` (all of which fit ``capacity``). Same checks, returns and raises."""
+    of ``cases`` (all of which fit ``capacity``). Same checks, returns and raises;
+    ``xla_options`` are the batched kernel's compile options (:func:`_batched`)."""
     ref_fn = reference.PRIMITIVES[name]
     impl = bind_caps(signature.impl, capacity)
     kept = list(cases)
@@ -165,7 +174,7 @@ def check_stacked(
     if not kept:
         return {"cases": 0, "ref_raised": 0, "overflow": 0}
 
-    values, oks, overflows = _run_batched(_batched(signature.impl, capacity), tuple(stacked), len(kept), chunk)
+    values, oks, overflows = _run_batched(_batched(signature.impl, capacity, xla_options), tuple(stacked), len(kept), chunk)
     chex.assert_shape(oks, (len(kept),))
     chex.assert_shape(overflows, (len(kept),))
 

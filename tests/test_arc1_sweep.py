@@ -23,7 +23,7 @@ from jaxdsl.config import load_config
 from jaxdsl.derive import arc1_grids, pools, sweep_cases, sweep_columns, sweep_grids
 from jaxdsl.prims import REGISTRY
 from jaxdsl.types import from_python
-from tests.equivalence import check_stacked, stack
+from tests.equivalence import PRODUCTION_XLA, check_stacked, stack
 
 SCALARS = {"Integer", "Boolean", "IntegerTuple", "Cell"}
 """Types not derived from a grid: signatures taking only these (``add``, ``astuple``, …)
@@ -89,7 +89,7 @@ def _sweep(name, sig, part: int, stride: int) -> None:
     keep = chosen[np.logical_and.reduce([fits[chosen] for _, fits in columns])]
     stacked = [jax.tree_util.tree_map(lambda x: x[keep], values) for values, _ in columns]
     check_stacked(name, sig, [cases[k] for k in keep], stacked, capacity=RUN_CAPACITY, unbatched=0,
-                  min_cases=len(chosen) // 2)
+                  min_cases=len(chosen) // 2, xla_options=PRODUCTION_XLA)
 
 
 _IDS = [f"{n}{list(s.params)}" for n, s in _SIGNATURES]

@@ -87,3 +87,31 @@ def test_batched_layout_check_agrees_with_the_plain_one(dsl_type):
     assert all(e is None for e in plain[:len(real)]), "a real value breaks the layout"
     kinds = {e for e in plain if e is not None}
     assert len(kinds) >= (2 if T.TYPES[dsl_type].frozen or dsl_type in T.GROUPED_TYPES else 1), kinds
+
+
+def test_tests_compile_at_level_0_and_the_sweep_at_xla_default():
+    """``tests/conftest.py`` lowers the test processes' LLVM optimisation level before JAX
+    reads ``XLA_FLAGS`` (were it set too late, the suite would silently compile at the
+    default level and take longer), and :data:`tests.equivalence.PRODUCTION_XLA` — the
+    sweep's compile options — is XLA's own default level, read in a process without the
+    flag. A kernel compiled with it runs as one compiled without options."""
+    import os
+    import subprocess
+    import sys
+
+    from jax._src.lib import xla_client as xc
+
+    from tests.conftest import TEST_XLA_FLAG
+    from tests.equivalence import PRODUCTION_XLA
+
+    if TEST_XLA_FLAG not in os.environ.get("XLA_FLAGS", ""):
+        pytest.skip("XLA_FLAGS sets its own optimisation level")
+    here = xc.CompileOptions().executable_build_options.debug_options.xla_backend_optimization_level
+    assert here == 0
+    env = {k: v for k, v in os.environ.items() if k != "XLA_FLAGS"}
+    probe = ("from jax._src.lib import xla_client as xc; "
+             "print(xc.CompileOptions().executable_build_options.debug_options.xla_backend_optimization_level)")
+    default = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
+    assert dict(PRODUCTION_XLA) == {"xla_backend_optimization_level": int(default.stdout)}
+    kernel = jax.jit(lambda x: (x * 3 + 1) % 7, compiler_options=dict(PRODUCTION_XLA))
+    np.testing.assert_array_equal(kernel(np.arange(10)), (np.arange(10) * 3 + 1) % 7)
