@@ -605,7 +605,6 @@ def run_batt_reference(batt: Batt, S, I, C, on_error: str = "poison",
                 if not ok:
                     env.pop(op.target, None)
                 good[op.target] = ok
-                del op_ok[i:]
                 op_ok.append(ok)
             except limits.PairTimeout:
                 budget.op_start = None
@@ -616,7 +615,7 @@ def run_batt_reference(batt: Batt, S, I, C, on_error: str = "poison",
                 limited.add(op.target)
                 good[op.target] = False
                 env.pop(op.target, None)
-                del op_ok[i:]
+                del op_ok[i:]        # the alarm may land after this op's entry was appended
                 op_ok.append(False)
             i += 1
         budget.armed = False

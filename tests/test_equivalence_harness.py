@@ -5,7 +5,10 @@ values and on values corrupted in every way the invariants forbid."""
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 
 import jax
 import numpy as np
@@ -94,11 +97,7 @@ def test_tests_compile_at_level_0_and_the_sweep_at_xla_default():
     reads ``XLA_FLAGS`` (were it set too late, the suite would silently compile at the
     default level and take longer), and :data:`tests.equivalence.PRODUCTION_XLA` — the
     sweep's compile options — is XLA's own default level, read in a process without the
-    flag. A kernel compiled with it runs as one compiled without options."""
-    import os
-    import subprocess
-    import sys
-
+    flag; ``jax.jit`` accepts it as compile options."""
     from jax._src.lib import xla_client as xc
 
     from tests.conftest import TEST_XLA_FLAG
