@@ -3,19 +3,37 @@
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import random
 
-TEST_XLA_FLAG = "--xla_backend_optimization_level=0"
-"""The test processes (and the CLI processes they start, which inherit the environment)
-compile with LLVM's optimisations off: most test kernels run once on a few hundred cases,
-so compiling them is most of the suite's time, and at level 0 it is about a third faster
-(docs/benchmarks.md, session 11). The ARC-AGI-1 sweep, whose kernels run on thousands of
-cases, compiles at XLA's default level instead (``equivalence.PRODUCTION_XLA``), so every
-signature is still tested as the runner compiles it. Set here, before JAX reads
-``XLA_FLAGS``; a level already given in ``XLA_FLAGS`` is kept."""
-if "xla_backend_optimization_level" not in os.environ.get("XLA_FLAGS", ""):
-    os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} {TEST_XLA_FLAG}".strip()
+TEST_XLA_OPTIONS = {"xla_backend_optimization_level": 0, "xla_cpu_use_fusion_emitters": False}
+"""XLA options of the test processes (and of the CLI processes they start, which inherit the
+environment): LLVM's optimisations off, and XLA:CPU's older loop emitters instead of its MLIR
+fusion emitters. Most test kernels run once on a few hundred cases, so compiling them is most
+of the suite's time; with these options a kernel compiles 2–3× faster (docs/benchmarks.md,
+sessions 11 and 12). The ARC-AGI-1 sweep, whose kernels run on thousands of cases, compiles
+with XLA's defaults instead (``equivalence.PRODUCTION_XLA``), so every signature is still
+tested compiled as the runner compiles it. Set here, before JAX reads ``XLA_FLAGS``; an
+option already given in ``XLA_FLAGS`` is kept."""
+
+
+def xla_flag(name: str, value) -> str:
+    """``XLA_FLAGS`` syntax of one option: ``--name=value`` (Booleans as ``true``/``false``)."""
+    return f"--{name}={str(value).lower() if isinstance(value, bool) else value}"
+
+
+for _name, _value in TEST_XLA_OPTIONS.items():
+    if _name not in os.environ.get("XLA_FLAGS", ""):
+        os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} {xla_flag(_name, _value)}".strip()
+
+TEST_GC_THRESHOLD = (100_000, 50, 100)
+"""Python's garbage-collector thresholds in the test processes (CPython's default: 700, 10,
+10). Tracing kernels allocates millions of short-lived objects while the fixtures and the
+harness's memoised conversions keep a large heap alive; with the defaults the collector took
+an eighth of a kernel-compiling process's CPU time (``perf``), and the set and segmentation
+tests ran 16% longer (docs/benchmarks.md, session 12). Cycles are still collected, less often."""
+gc.set_threshold(*TEST_GC_THRESHOLD)
 
 import pytest  # noqa: E402  (after XLA_FLAGS)
 
@@ -125,3 +143,4 @@ def objects_() -> tuple:
 def indices() -> tuple:
     """Real single Indices plus edge cases (see :func:`arc1_indices`)."""
     return arc1_indices()
+

@@ -56,9 +56,9 @@ def stack(values: list) -> Any:
     return jax.tree_util.tree_map(lambda *xs: np.stack([np.asarray(x) for x in xs]), *values)
 
 
-PRODUCTION_XLA = (("xla_backend_optimization_level", 3),)
-"""Compile options of a kernel compiled as the runner compiles it: XLA's default LLVM
-optimisation level, which the test processes otherwise lower (``tests/conftest.py``).
+PRODUCTION_XLA = (("xla_backend_optimization_level", 3), ("xla_cpu_use_fusion_emitters", True))
+"""Compile options of a kernel compiled as the runner compiles it: XLA's defaults for the
+options that the test processes change (``tests/conftest.py``, ``TEST_XLA_OPTIONS``).
 Passed as ``xla_options`` by the ARC-AGI-1 sweep."""
 
 
@@ -116,6 +116,7 @@ def check_equivalence(
     unbatched: int = 3,
     min_cases: int = 1,
     chunk: int = 1024,
+    xla_options: tuple = (),
 ) -> dict:
     """Assert that ``signature.impl`` agrees with ``reference.PRIMITIVES[name]`` on ``cases``.
 
@@ -128,6 +129,9 @@ def check_equivalence(
       min_cases: fail if fewer cases than this could be built.
       chunk: largest number of cases per ``jit(vmap)`` call (bounds memory); calls take
         a power-of-two number of cases, so kernels are shared across tests.
+      xla_options: the batched kernel's XLA compile options (:func:`_batched`), e.g.
+        :data:`PRODUCTION_XLA` for a kernel whose run time the test options would make
+        longer than its compile time saves.
 
     Returns:
       counts ``{"cases", "ref_raised", "overflow"}`` so that tests can assert that the
@@ -149,7 +153,7 @@ def check_equivalence(
             built.append(tuple(converted))
             kept.append(args)
     stacked = stack([list(c) for c in built]) if built else None
-    return check_stacked(name, signature, kept, stacked, capacity, unbatched, min_cases, chunk)
+    return check_stacked(name, signature, kept, stacked, capacity, unbatched, min_cases, chunk, xla_options)
 
 
 def check_stacked(

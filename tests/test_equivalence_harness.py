@@ -92,25 +92,40 @@ def test_batched_layout_check_agrees_with_the_plain_one(dsl_type):
     assert len(kinds) >= (2 if T.TYPES[dsl_type].frozen or dsl_type in T.GROUPED_TYPES else 1), kinds
 
 
-def test_tests_compile_at_level_0_and_the_sweep_at_xla_default():
-    """``tests/conftest.py`` lowers the test processes' LLVM optimisation level before JAX
-    reads ``XLA_FLAGS`` (were it set too late, the suite would silently compile at the
-    default level and take longer), and :data:`tests.equivalence.PRODUCTION_XLA` — the
-    sweep's compile options — is XLA's own default level, read in a process without the
-    flag; ``jax.jit`` accepts it as compile options."""
+def _compile_options_digest(xla_flags: str | None) -> str:
+    """SHA-256 of the serialized XLA ``CompileOptions`` (every debug option) that a fresh
+    process builds with ``XLA_FLAGS`` set to ``xla_flags`` (None: unset)."""
+    env = {k: v for k, v in os.environ.items() if k != "XLA_FLAGS"}
+    if xla_flags is not None:
+        env["XLA_FLAGS"] = xla_flags
+    probe = ("import hashlib; from jaxlib import _jax; "     # xla_client.CompileOptions, without JAX
+             "print(hashlib.sha256(_jax.CompileOptions().SerializeAsString()).hexdigest())")
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env,
+                          check=True).stdout.strip()
+
+
+def test_tests_compile_fast_and_the_sweep_with_xla_defaults():
+    """``tests/conftest.py`` sets ``TEST_XLA_OPTIONS`` before JAX reads ``XLA_FLAGS`` (were
+    they set too late, the suite would silently compile with the defaults and take longer),
+    they change XLA's options, and :data:`tests.equivalence.PRODUCTION_XLA` — the sweep's
+    compile options — restores exactly XLA's defaults (every debug option of a process
+    given them as flags equals a process without flags); ``jax.jit`` accepts them as
+    compile options."""
     from jax._src.lib import xla_client as xc
 
-    from tests.conftest import TEST_XLA_FLAG
+    from tests.conftest import TEST_XLA_OPTIONS, xla_flag
     from tests.equivalence import PRODUCTION_XLA
 
-    if TEST_XLA_FLAG not in os.environ.get("XLA_FLAGS", ""):
-        pytest.skip("XLA_FLAGS sets its own optimisation level")
+    test_flags = " ".join(xla_flag(k, v) for k, v in TEST_XLA_OPTIONS.items())
+    if not all(xla_flag(k, v) in os.environ.get("XLA_FLAGS", "").split() for k, v in TEST_XLA_OPTIONS.items()):
+        pytest.skip("XLA_FLAGS gives its own values of the test options")
     here = xc.CompileOptions().executable_build_options.debug_options.xla_backend_optimization_level
-    assert here == 0
-    env = {k: v for k, v in os.environ.items() if k != "XLA_FLAGS"}
-    probe = ("from jax._src.lib import xla_client as xc; "
-             "print(xc.CompileOptions().executable_build_options.debug_options.xla_backend_optimization_level)")
-    default = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
-    assert dict(PRODUCTION_XLA) == {"xla_backend_optimization_level": int(default.stdout)}
+    assert here == TEST_XLA_OPTIONS["xla_backend_optimization_level"]
+    assert set(dict(PRODUCTION_XLA)) == set(TEST_XLA_OPTIONS)
+    default = _compile_options_digest(None)
+    assert _compile_options_digest(" ".join(xla_flag(k, v) for k, v in PRODUCTION_XLA)) == default
+    for k, v in TEST_XLA_OPTIONS.items():    # each test option is a real change
+        assert _compile_options_digest(xla_flag(k, v)) != default, k
+    assert _compile_options_digest(test_flags) != default
     kernel = jax.jit(lambda x: (x * 3 + 1) % 7, compiler_options=dict(PRODUCTION_XLA))
     np.testing.assert_array_equal(kernel(np.arange(10)), (np.arange(10) * 3 + 1) % 7)
