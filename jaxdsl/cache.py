@@ -174,7 +174,8 @@ class ExportStore:
     in every process, so JAX's cache serves the executable without tracing our code.
     (Serializing the executables themselves, ``jax.experimental.serialize_executable``,
     was tried first: with several deserialized XLA:CPU executables in one process, runs
-    failed with "Function ... not found", JAX 0.10.2.)
+    failed with "Function ... not found", and kernels that sort cannot be serialized that
+    way at all ("'LessThan' is not serializable"), JAX 0.10.2; docs/benchmarks.md, session 12.)
 
     Writes go to a temporary file renamed into place. An entry that cannot be read counts
     as a miss and is rebuilt.
