@@ -212,9 +212,11 @@ all 180 shipped solvers cold both crashed that way before this bound."""
 
 TRIM_TO = 30_000
 """Once the mappings exceed :data:`MAP_BUDGET`, :class:`KernelCache` unloads executables
-until they are at most this many (hysteresis): unloading ends with a full
-``gc.collect()``, which a long fuzz run otherwise paid every few new kernels (12% of its
-time, py-spy)."""
+until they are at most this many (hysteresis), so that a long fuzz run does not pay for a
+trim every few new kernels. An unloaded executable's mappings go when its last reference
+does (measured: a full ``gc.collect()`` after each batch freed none, and cost 0.46 s each
+in a fuzz process; docs/benchmarks.md, session 12); the collector runs only if a batch
+freed nothing."""
 
 MAPS_MEASURED = 80
 """Mappings one loaded executable holds, as measured (JAX 0.10.2, XLA:CPU): how many
@@ -274,8 +276,10 @@ class KernelCache:
                 for _ in range(max(1, min(excess, len(self._executables) - 16))):   # a batch, then recount
                     self._executables.popitem(last=False)
                     self.unloaded += 1
-                gc.collect()
-                count = map_count()
+                before, count = count, map_count()
+                if count >= before:     # nothing freed by reference counting: collect cycles
+                    gc.collect()
+                    count = map_count()
         self._counted = (count, len(self._executables))
 
     @staticmethod

@@ -341,3 +341,34 @@ def test_kernel_cache_unloads_to_the_low_water_mark_and_reloads(monkeypatch):
     assert all(key in kernels._executables for key in real)
     chex.assert_trees_all_equal(before, after)
     assert grid_from_numpy(np.asarray(after[0].cells[0]), after[0].h[0], after[0].w[0]) == ((4, 2), (3, 1))
+
+
+def test_kernel_cache_collects_cycles_only_when_unloading_freed_nothing(monkeypatch):
+    """Unloading relies on reference counting; the (slow) full ``gc.collect()`` runs only
+    when a batch of unloaded executables freed no mappings (they sat in reference cycles)."""
+    from compiler import lower
+
+    def trim(cycles: bool) -> list:
+        kernels = KernelCache()
+        for k in range(100):
+            kernels._executables[("stand-in", k)] = object()
+        state = {"held": 100 if cycles else 0}      # mappings freed only by a collection
+        calls = []
+
+        def fake_map_count():
+            return 1_000 + 80 * max(len(kernels._executables), state["held"])
+
+        def fake_collect():
+            calls.append(len(kernels._executables))
+            state["held"] = 0
+
+        monkeypatch.setattr(lower, "map_count", fake_map_count)
+        monkeypatch.setattr(lower.gc, "collect", fake_collect)
+        monkeypatch.setattr(lower, "MAP_BUDGET", 1_000 + 80 * 90)
+        monkeypatch.setattr(lower, "TRIM_TO", 1_000 + 80 * 40)
+        kernels._trim()
+        assert len(kernels._executables) == 40
+        return calls
+
+    assert trim(cycles=False) == []
+    assert trim(cycles=True) == [40]
