@@ -213,9 +213,9 @@ all 180 shipped solvers cold both crashed that way before this bound."""
 TRIM_TO = 30_000
 """Once the mappings exceed :data:`MAP_BUDGET`, :class:`KernelCache` unloads executables
 until they are at most this many (hysteresis), so that a long fuzz run does not pay for a
-trim every few new kernels. An unloaded executable's mappings go when its last reference
-does (measured: a full ``gc.collect()`` after each batch freed none, and cost 0.46 s each
-in a fuzz process; docs/benchmarks.md, session 12); the collector runs only if a batch
+trim every few new kernels. An unloaded executable's mappings go with its last reference
+(measured: a full ``gc.collect()`` after each batch freed none and took about half a second
+in a fuzz process; docs/benchmarks.md, session 12), so the collector runs only when a batch
 freed nothing."""
 
 MAPS_MEASURED = 80

@@ -143,4 +143,3 @@ def objects_() -> tuple:
 def indices() -> tuple:
     """Real single Indices plus edge cases (see :func:`arc1_indices`)."""
     return arc1_indices()
-
