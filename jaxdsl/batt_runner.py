@@ -270,12 +270,13 @@ def lower_batts(compiled: Sequence[CompiledProgram], config: Config, devices: in
 def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Config, devices: int = 1,
                   on_error: str = "poison", progress: Callable | None = None,
                   fallback: bool = True, pair_timeout: float | None = DEFAULT_PAIR_TIMEOUT,
-                  fallback_workers: int = 1) -> RunResult:
+                  fallback_workers: int = 1, cache_report: Callable[[], str] | None = None) -> RunResult:
     """Run every batt on every sample with the JAX backend (one vmapped run per micro-batch).
 
     ``fallback``: re-run overflowed entries with the reference executor (each entry gets
     ``pair_timeout`` seconds for its slice, as in :func:`run_batts_reference`),
-    in ``fallback_workers`` processes (:mod:`jaxdsl.fallback`).
+    in ``fallback_workers`` processes (:mod:`jaxdsl.fallback`). ``cache_report``: as in
+    :func:`jaxdsl.runner.run_jax` (the compile step's persistent-cache state).
 
     Raises:
       ProgramError: a batt cannot be compiled for JAX (see :func:`compile_batt`).
@@ -301,6 +302,7 @@ def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Conf
         if bar:
             bar.update(1)
     compile_s = time.perf_counter() - t0
+    cache_state = cache_report() if cache_report else "n/a"
 
     cols = [_Collector(b, nm, samples) for b, nm in zip(batts, names)]
     bool_made = [_bool_made(cp) for cp in compiled]
@@ -361,7 +363,7 @@ def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Conf
         runs += r
         scores += s
     result = RunResult([], list(samples), runs, "jax", devices, compile_s, run_s, kernels=kernels,
-                       fallback_s=fallback_s, micro_batches=n_batches, batch=batch)
+                       fallback_s=fallback_s, micro_batches=n_batches, batch=batch, cache_state=cache_state)
     result.scores = scores
     result.batt_ops = sum(len(b.ops) for b in batts)
     for r in runs:

@@ -123,8 +123,8 @@ def _evaluate() -> int:
         else:
             monitor = CacheMonitor()
             result = batt_runner.run_batts_jax(batts, batch, config, FLAGS.devices, FLAGS.on_error, progress,
-                                               FLAGS.fallback, FLAGS.pair_timeout, _fallback_workers())
-            result.cache_state = monitor.describe(cache_dir)
+                                               FLAGS.fallback, FLAGS.pair_timeout, _fallback_workers(),
+                                               cache_report=lambda: monitor.describe(cache_dir))
         extra, tables = batt_runner.batt_tables(result)
         extra["batts"] = [{"file": b.file, "ops": len(b.ops), "candidates": len(b.candidates),
                            "scores": len(b.scores), "on_error": FLAGS.on_error} for b in batts]
@@ -140,8 +140,8 @@ def _evaluate() -> int:
                                      "(nothing written)")
             monitor = CacheMonitor()
             result = runner.run_jax(programs, batch, config, FLAGS.devices, progress, FLAGS.fallback,
-                                    FLAGS.pair_timeout, _fallback_workers())
-            result.cache_state = monitor.describe(cache_dir)
+                                    FLAGS.pair_timeout, _fallback_workers(),
+                                    cache_report=lambda: monitor.describe(cache_dir))
     summary = report.write_all(result, FLAGS.out, data_name, extra, tables)
     print(report.format_summary(summary, FLAGS.out))
     if FLAGS.batt:

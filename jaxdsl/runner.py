@@ -275,7 +275,8 @@ def grid_outcomes(value: Grid, ok: np.ndarray, ovf: np.ndarray, expected: Grid, 
 
 def run_jax(programs: Sequence[Program], samples: Sequence[Sample], config: Config, devices: int = 1,
             progress: Callable | None = None, fallback: bool = True,
-            pair_timeout: float | None = DEFAULT_PAIR_TIMEOUT, fallback_workers: int = 1) -> RunResult:
+            pair_timeout: float | None = DEFAULT_PAIR_TIMEOUT, fallback_workers: int = 1,
+            cache_report: Callable[[], str] | None = None) -> RunResult:
     """Evaluate every program on every sample with the JAX backend.
 
     Args:
@@ -294,6 +295,10 @@ def run_jax(programs: Sequence[Program], samples: Sequence[Sample], config: Conf
         with more than one, a program's fallback starts as soon as its JAX run ends and
         overlaps the JAX run of the next programs (programs that map over containers
         run first).
+      cache_report: called once every kernel is compiled; its text becomes
+        ``RunResult.cache_state`` (e.g. :meth:`jaxdsl.cache.CacheMonitor.describe`), so the
+        state is the compile step's, not counting kernels the run reloads after the
+        kernel cache unloaded them (:data:`compiler.lower.MAP_BUDGET`).
 
     Raises:
       ProgramError: a program cannot be compiled for JAX.
@@ -316,6 +321,7 @@ def run_jax(programs: Sequence[Program], samples: Sequence[Sample], config: Conf
         if bar:
             bar.update(1)
     compile_s = time.perf_counter() - t0
+    cache_state = cache_report() if cache_report else "n/a"
 
     total = n_batches * batch
     oks = {cp.name: np.zeros(total, bool) for cp in compiled}
@@ -364,7 +370,7 @@ def run_jax(programs: Sequence[Program], samples: Sequence[Sample], config: Conf
         runs.append(ProgramRun(cp.name, ok, ovf.copy(), matches[cp.name][:n], outs[cp.name], ovf.copy(),
                                op_overflows[cp.name]))
     result = RunResult(list(programs), list(samples), runs, "jax", devices, compile_s, run_s,
-                       kernels=kernels, micro_batches=n_batches, batch=batch)
+                       cache_state=cache_state, kernels=kernels, micro_batches=n_batches, batch=batch)
     for i, k, ok, limit, output in done:
         _store(runs[i], k, samples[k], ok, limit, output)
     result.fallback_s = fallback_s

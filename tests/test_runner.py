@@ -86,6 +86,34 @@ def test_jax_and_reference_agree_on_task_subset(fast_tasks):
     assert report.submission_json(exact) == report.submission_json(ref_result)
 
 
+
+def test_cache_state_is_the_compile_steps(fast_tasks, monkeypatch):
+    """``RunResult.cache_state`` is the persistent cache's state right after the compile
+    step: kernels that the run loads again after the kernel cache unloaded them (here all
+    of them, as past ``MAP_BUDGET``) are persistent-cache hits that a cold run must not
+    report as "partly warm"."""
+    from compiler import lower
+    from jaxdsl.cache import CacheMonitor
+
+    kernels = lower.KernelCache()
+    monkeypatch.setattr(lower, "DEFAULT_KERNELS", kernels)
+    monitor = CacheMonitor()
+    seen = []
+
+    def report_then_unload():
+        seen.append((monitor.hits, monitor.misses))
+        text = monitor.describe("DIR")
+        kernels._executables.clear()
+        return text
+
+    programs = runner.load_programs([ROOT / "tests" / "data" / "mirrors.py"])
+    result = runner.run_jax(programs, data.samples(fast_tasks[:2]), Config().with_overrides(batch_size=64),
+                            fallback=False, cache_report=report_then_unload)
+    (hits, misses), = seen
+    assert result.kernels > 0 and hits + misses >= result.kernels
+    assert f": {hits} hits, {misses} misses in DIR" in result.cache_state
+    assert monitor.hits >= hits + result.kernels      # the run reloaded every kernel from the cache
+
 @pytest.mark.slow
 def test_jax_and_reference_results_identical_on_all_of_arc1():
     programs = runner.load_programs(runner.shipped_program_files())
