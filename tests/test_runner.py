@@ -86,7 +86,6 @@ def test_jax_and_reference_agree_on_task_subset(fast_tasks):
     assert report.submission_json(exact) == report.submission_json(ref_result)
 
 
-
 def test_cache_state_is_the_compile_steps(fast_tasks, monkeypatch):
     """``RunResult.cache_state`` is the persistent cache's state right after the compile
     step: kernels that the run loads again after the kernel cache unloaded them (here all
@@ -113,6 +112,7 @@ def test_cache_state_is_the_compile_steps(fast_tasks, monkeypatch):
     assert result.kernels > 0 and hits + misses >= result.kernels
     assert f": {hits} hits, {misses} misses in DIR" in result.cache_state
     assert monitor.hits >= hits + result.kernels      # the run reloaded every kernel from the cache
+
 
 @pytest.mark.slow
 def test_jax_and_reference_results_identical_on_all_of_arc1():
