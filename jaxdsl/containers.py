@@ -770,9 +770,13 @@ def stack_samples(samples, caps, size: int):
 
 
 def cell_from_py(value, caps):
-    """A Python Cell ``(colour, (i, j))`` → ``(int32[3], overflow)``; TypeError otherwise."""
+    """A Python Cell ``(colour, (i, j))`` → ``(int32[3], overflow)``; TypeError otherwise.
+    ``(colour, ())`` (``astuple`` of a colour and an empty patch's corner) cannot be held:
+    overflow."""
     if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], tuple)):
         raise TypeError(f"expected a Cell (colour, (i, j)), got {value!r}")
+    if value[1] == ():
+        return np.zeros(3, np.int32), True
     rows = _rows_array(3, False, (value,), window=False)   # a lone Cell is never packed
     return (np.zeros(3, np.int32), True) if rows is None else (rows[0].astype(np.int32), False)
 

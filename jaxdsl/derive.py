@@ -25,7 +25,7 @@ Tuple[Grid]                 ``hsplit(g, 2)``, ``vsplit(g, 3)`` (the grid alone w
 Samples                     1–3 demo-like pairs ``(g, partner)``, ``(vmirror(g), g)``; one
                             ``(partner, g)`` pair, none for every 7th grid
 Cell                        first and last cell of the Object
-IntegerTuple                a cycle of offsets (zero, unit, negative, beyond 30); the
+IntegerTuple                a cycle of offsets (zero, unit, negative, beyond 30, ``()``); the
                             Object's first position; ``shape(g)``
 Integer                     a cycle over −2 … 30; the top-left colour; 1 … 5; object count
 Boolean                     three phases of ``k``
@@ -91,6 +91,10 @@ def edge_grids(seed: int = 0) -> list:
 
 _OFFSETS = ((0, 0), (1, 1), (-1, 2), (2, -3), (0, 1), (1, 0), (-1, -1), (3, 3), (29, 29),
             (-30, 5), (1, 2), (-4, 0), (0, -7), (12, 12))
+_PAIRS = _OFFSETS + ((),)
+"""The first IntegerTuple variant's cycle: the offsets and ``()``, what ``ulcorner`` and the
+other corners return for an empty patch (most primitives raise on it; ``height``, ``flip``,
+``both``, ``greater`` and ``equality`` do not)."""
 _INTEGERS = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, 10, -2, 30, 15, 2, 1, 0, 3)
 _FLAGS = tuple((u, d, b) for u in (True, False) for d in (True, False) for b in (True, False))
 
@@ -170,7 +174,7 @@ def pools() -> dict[str, tuple[tuple, ...]]:
         put("Samples", ((g, partner.get(g, g)),) + ((mirrored, g),) * (k % 3),
             () if k % 7 == 0 else ((partner.get(g, g), g),))
         put("Cell", cells[0] if cells else (0, (0, 0)), cells[-1] if cells else (9, (-1, 40)))
-        put("IntegerTuple", _OFFSETS[k % len(_OFFSETS)], cells[0][1] if cells else (0, 0),
+        put("IntegerTuple", _PAIRS[k % len(_PAIRS)], cells[0][1] if cells else (0, 0),
             (len(g), len(g[0]) if g else 0))
         put("Integer", _INTEGERS[k % len(_INTEGERS)], g[0][0] if g and g[0] else 0, k % 5 + 1, len(objs))
         put("Boolean", k % 2 == 0, (k // 2) % 2 == 0, (k // 4) % 2 == 1)

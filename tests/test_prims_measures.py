@@ -35,7 +35,9 @@ EXTRA_GRIDS = (
 
 COLOURS = (0, 1, 2, 3, 5, 9, -1, 200, None, 127, -127, -100)
 
-TUPLES = ((0, 0), (1, 2), (-3, 7), (None, 3), (2**30 - 1, -2**30 + 1), (None, None))
+TUPLES = ((0, 0), (1, 2), (-3, 7), (None, 3), (2**30 - 1, -2**30 + 1), (None, None), ())
+"""IntegerTuple arguments; ``()`` is what ``ulcorner`` and the other corners return for an
+empty patch (``height(())`` and ``size(())`` are 0)."""
 
 
 def _all_grids(grids) -> tuple:

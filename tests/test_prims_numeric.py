@@ -40,9 +40,10 @@ TUPLES = (
     *itertools.product(_TUPLE_PARTS, repeat=2),
     (2**30 - 1, 2**30 - 1), (-2**30 + 1, -2**30 + 1), (2**29, -7), (-2**29, 3),
     (1000, -1000), (32768, 32768), (-32768, 65536), (7, 2**30 - 1), (-2**30 + 1, 0),
-    (0, 2**29),
+    (0, 2**29), (),
 )
-"""IntegerTuples: all pairs over a small spread with ``None``, plus extreme pairs."""
+"""IntegerTuples: all pairs over a small spread with ``None``, extreme pairs, and ``()``
+(what ``ulcorner`` and the other corners return for an empty patch)."""
 
 
 CELLS = ((0, (0, 0)), (5, (2, -3)), (9, (29, 29)), (-1, (1000, -1000)), (2**29, (-7, 2**29)),
@@ -169,8 +170,10 @@ RAISES: set = {
       (s.params for s in SIGNATURES.get(n, ())) if p[0] in _INT_OR_TUPLE),
     *(("greater", p) for p in (s.params for s in SIGNATURES.get("greater", ()))
       if set(p) & {I, T}),
+    ("first", (T,)), ("last", (T,)),
 }
-"""Signatures whose cases include reference raises (None operands, zero divisors)."""
+"""Signatures whose cases include reference raises (None operands, zero divisors, ``first``
+and ``last`` of ``()``)."""
 
 OVERFLOWS: set = {
     *(("add", p) for p in ((I, I), (I, B), (B, I), (T, T), (I, T), (B, T), (T, I), (T, B))),

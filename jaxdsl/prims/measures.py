@@ -22,7 +22,7 @@ import jax.numpy as jnp
 
 from jaxdsl.prims import Signature
 from jaxdsl.types import BOOLEAN, GRID, INTEGER, INTEGER_TUPLE
-from jaxdsl.values import Grid, from_cell, grid_mask, result
+from jaxdsl.values import INT_EMPTY, Grid, from_cell, grid_mask, result
 
 
 _BINS = 256
@@ -74,12 +74,13 @@ def height(piece):
     """arc-dsl #69 ``height`` (spec §4.6).
 
     piece: Grid → Integer ``int32[]`` = number of rows ``h`` (``height(((),)) == 1``);
-    or IntegerTuple ``int32[2]`` → 2 (a pair is a tuple of two "rows").
+    or IntegerTuple ``int32[2]`` → 2 (a pair is a tuple of two "rows"), 0 for ``()``
+    (two ``INT_EMPTY``: ``ulcorner`` and the other corners of an empty patch).
     ``ok`` True, ``overflow`` False.
     """
     if isinstance(piece, Grid):
         return result(jnp.asarray(piece.h, jnp.int32))
-    return result(jnp.int32(2))
+    return result(jnp.where(jnp.asarray(piece[0], jnp.int32) == INT_EMPTY, 0, 2).astype(jnp.int32))
 
 
 def width(grid: Grid):
@@ -122,7 +123,7 @@ def colorcount(grid: Grid, value):
 def size(piece):
     """arc-dsl #20 ``size`` (spec §4.2) of a Grid or an IntegerTuple: ``len``.
 
-    piece: Grid → Integer ``int32[]`` = number of rows ``h``; IntegerTuple → 2.
+    piece: Grid → Integer ``int32[]`` = number of rows ``h``; IntegerTuple → 2, 0 for ``()``.
     ``ok`` True, ``overflow`` False.
     """
     return height(piece)

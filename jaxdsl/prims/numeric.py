@@ -22,8 +22,9 @@ Shared rules, all taken from Python semantics (spec §1, §2.1):
 * **Overflow.** Inputs are exact (``|x| < INT_LIMIT``); a result component with
   ``|x| ≥ INT_LIMIT`` sets ``overflow`` (only when ``ok``; a raising case never overflows).
 * **Truthiness** (``flip``, ``both``, ``either``, ``branch``): Integer ``x`` is truthy iff
-  ``x ∉ {0, None}``; Boolean is itself; an IntegerTuple (2 elements) is always truthy;
-  a Grid is truthy iff it has a row (``h > 0``).
+  ``x ∉ {0, None}``; Boolean is itself; an IntegerTuple is truthy iff it is not ``()``
+  (two ``INT_EMPTY``: a corner of an empty patch); a Grid is truthy iff it has a row
+  (``h > 0``).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def _truthy(x) -> jax.Array:
         return jnp.asarray(x.h) > 0
     x = jnp.asarray(x)
     if x.ndim == 1:
-        return jnp.asarray(True)
+        return x[0] != INT_EMPTY
     if x.dtype == jnp.bool_:
         return x
     return (x != 0) & (x != INT_NONE)
@@ -200,7 +201,7 @@ def flip(b):
     """arc-dsl #10 ``flip`` (spec §4.1): ``not b``, the negated truthiness, always a bool.
 
     b: Boolean ``bool[]``, Integer ``int32[]`` (``not 0`` and ``not None`` are True),
-    IntegerTuple ``int32[2]`` (always False) or Grid (True iff ``h == 0``) → ``bool[]``.
+    IntegerTuple ``int32[2]`` (True only for ``()``) or Grid (True iff ``h == 0``) → ``bool[]``.
     ``ok`` True, ``overflow`` False.
     """
     return result(~_truthy(b))
@@ -225,6 +226,8 @@ def equality(a, b):
     * IntegerTuple against IntegerTuple: both components equal (None as above).
     * Grid against Grid: same ``h``, ``w`` and cells (padding is zero in both; grids of
       different capacities are zero-padded to a common one).
+    * IntegerTuple against Grid: True only for ``()`` (``INT_EMPTY``) against the empty
+      grid ``()`` (``h == 0``): both are Python's empty tuple.
     * Any other mix of kinds: False (an int is no tuple; a pair of ints is no grid,
       whose elements are rows).
 
@@ -235,6 +238,9 @@ def equality(a, b):
         ca, cb = _padded_cells(a, b)
         same = (jnp.asarray(a.h) == b.h) & (jnp.asarray(a.w) == b.w) & jnp.all(ca == cb)
         return result(same)
+    if a_grid != b_grid and (_is_tuple(b) if a_grid else _is_tuple(a)):
+        grid, pair = (a, b) if a_grid else (b, a)
+        return result((jnp.asarray(grid.h) == 0) & (jnp.asarray(pair[0], jnp.int32) == INT_EMPTY))
     if a_grid or b_grid or _is_tuple(a) != _is_tuple(b):
         return result(False)
     return result(jnp.all(_num(a) == _num(b)))
@@ -248,19 +254,22 @@ def greater(a, b):
 
     a, b: Integer / Boolean scalars → ``bool[]``, or two IntegerTuples ``int32[2]``
     compared lexicographically: the first component that differs (``None == None``)
-    decides; equal tuples are not greater.
+    decides; equal tuples are not greater. The empty tuple ``()`` is smaller than every
+    pair and compares without looking at components (``(None, 1) > ()`` is True).
     ``ok`` False where Python would compare ``None`` with anything by ``>`` (TypeError):
-    a ``None`` scalar, or ``None`` in the deciding component of a tuple
+    a ``None`` scalar, or ``None`` in the deciding component of two pairs
     (``(None, 1) > (None, 0)`` is fine and True). Never overflows.
     """
     a, b = _num(a), _num(b)
     if a.ndim == 0:
         return result(a > b, int_valid(a, b))
+    a_empty, b_empty = a[0] == INT_EMPTY, b[0] == INT_EMPTY
     differ0, differ1 = a[0] != b[0], a[1] != b[1]
     value = jnp.where(differ0, a[0] > b[0], differ1 & (a[1] > b[1]))
     ok = jnp.where(differ0, int_valid(a[0], b[0]),
                    jnp.where(differ1, int_valid(a[1], b[1]), True))
-    return result(value, ok)
+    either_empty = a_empty | b_empty
+    return result(jnp.where(either_empty, b_empty & ~a_empty, value), either_empty | ok)
 
 
 def both(a, b):
@@ -268,7 +277,8 @@ def both(a, b):
 
     a, b: two values of one type (Boolean, Integer, IntegerTuple or Grid) → that type;
     or one Boolean and one Integer → Integer ``int32[]`` (the Boolean as 0/1).
-    Truthiness as in the module docstring (``both(0, 5) == 0``, ``both(None, 5) is None``).
+    Truthiness as in the module docstring (``both(0, 5) == 0``, ``both(None, 5) is None``,
+    ``both((), (1, 2)) == ()``).
     ``ok`` True, ``overflow`` False.
     """
     if not isinstance(a, Grid):
