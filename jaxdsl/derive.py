@@ -10,7 +10,7 @@ type                        values derived from grid ``g`` (``k`` = its index)
 ==========================  ================================================================
 Grid                        ``g``; its pair partner (input ↔ output); ``vmirror(g)``
 Objects                     ``objects(g, …)`` under flags ``k mod 8``; ``partition`` /
-                            ``fgpartition`` (alternating)
+                            ``fgpartition`` (alternating; every 11th with an empty inner set)
 Object                      object ``k mod n`` of the first (canonical order), shifted by an
                             offset that goes negative / beyond the grid or normalized
                             (``k mod 3``); another object of the same grid; ``toobject`` of
@@ -95,6 +95,10 @@ _PAIRS = _OFFSETS + ((),)
 """The first IntegerTuple variant's cycle: the offsets and ``()``, what ``ulcorner`` and the
 other corners return for an empty patch (most primitives raise on it; ``height``, ``flip``,
 ``both``, ``greater`` and ``equality`` do not)."""
+_EMPTY_INNER_EVERY = 11
+"""Every 11th grid's partition (the second variant of Objects, IndicesSet, Tuple[Object]
+and Tuple[Indices]) also holds an empty inner set: what ``apply`` of a function that
+returns an empty patch puts into a container, which no segmentation produces."""
 _INTEGERS = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, 10, -2, 30, 15, 2, 1, 0, 3)
 _FLAGS = tuple((u, d, b) for u in (True, False) for d in (True, False) for b in (True, False))
 
@@ -157,6 +161,8 @@ def pools() -> dict[str, tuple[tuple, ...]]:
         sizes = tuple(len(o) for o in ordered)
 
         put("Grid", g, partner.get(g, g), _safe(P["vmirror"], g, default=g))
+        if k % _EMPTY_INNER_EVERY == _EMPTY_INNER_EVERY // 2:
+            parts = parts | {empty}             # an empty inner set, as a map can leave one
         put("Objects", objs, parts)
         put("Object", moved, second, third)
         put("Indices", idx, coloured, P["toindices"](second))
