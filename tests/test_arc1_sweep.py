@@ -124,6 +124,17 @@ def test_sampled_sweep_reads_every_pool_value():
     assert sum(p is None for p in parts) <= len(parts) // 10, parts
 
 
+def test_pools_hold_the_values_real_programs_make_and_segmentation_does_not():
+    """The pools hold values no grid's segmentation yields but real programs build: the
+    empty tuple ``()`` as an IntegerTuple (a corner of an empty patch; the long fuzz run's
+    second disagreement, ``height(())``) and an empty inner set in every container of
+    Objects / Indices (what ``apply`` of a function returning an empty patch builds)."""
+    table = pools()
+    assert sum(v == () for v in table["IntegerTuple"][0]) >= len(sweep_grids()) // 20
+    for t in ("Objects", "IndicesSet", "Tuple[Object]", "Tuple[Indices]"):
+        assert sum(frozenset() in v for v in table[t][1]) >= len(sweep_grids()) // 20, t
+
+
 def test_pools_cover_every_type_and_grid():
     """Every parameter type of the registry has a pool, one value per sweep grid, and the
     sweep grids start with every ARC-AGI-1 grid."""
