@@ -503,12 +503,15 @@ def _int(x):
 
 def _rows_slow(F: int, value) -> list[tuple]:
     """Rows of a container element by element: raises TypeError on a malformed element,
-    keeps ``None`` entries — and ``None`` rows for ``()`` elements — (see :func:`_rows_array`)."""
+    keeps ``None`` entries — and ``None`` rows for ``()`` positions — (see :func:`_rows_array`)."""
     if F == 1:
         return [(_int(item),) for item in value]
-    if F == 2:   # ``()`` (e.g. in ``corners`` of an empty patch) is an IntegerTuple no row holds
+    # ``()`` (``corners`` of an empty patch, a cell built by ``astuple(c, ulcorner(∅))``) is
+    # an IntegerTuple no row holds.
+    if F == 2:
         return [(None, None) if item == () else (_int(item[0]), _int(item[1])) for item in value]
-    return [(_int(item[0]), _int(item[1][0]), _int(item[1][1])) for item in value]
+    return [(None, None, None) if item[1] == () else (_int(item[0]), _int(item[1][0]), _int(item[1][1]))
+            for item in value]
 
 
 def _rows_array(F: int, frozen: bool, value, window: bool = True) -> np.ndarray | None:
@@ -523,7 +526,7 @@ def _rows_array(F: int, frozen: bool, value, window: bool = True) -> np.ndarray 
     try:
         items = list(value) if F < 3 else [(c, p[0], p[1]) for c, p in value]
         arr = np.array(items, np.int64).reshape(len(items), F)
-    except (TypeError, ValueError, OverflowError):
+    except (TypeError, ValueError, OverflowError, IndexError):
         rows = _rows_slow(F, value)      # raises TypeError on malformed elements
         if any(v is None for r in rows for v in r):
             return None
@@ -551,7 +554,7 @@ def _rows_of_groups(F: int, groups: list) -> list[np.ndarray | None]:
     try:
         items = [x for g in groups for x in g] if F < 3 else [(c, p[0], p[1]) for g in groups for c, p in g]
         arr = np.array(items, np.int64).reshape(len(items), F)
-    except (TypeError, ValueError, OverflowError):
+    except (TypeError, ValueError, OverflowError, IndexError):
         return [_rows_array(F, True, g) for g in groups]
     if arr.size:
         fits = -_values.INT_LIMIT < int(arr.min()) and int(arr.max()) < _values.INT_LIMIT
@@ -775,8 +778,6 @@ def cell_from_py(value, caps):
     overflow."""
     if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], tuple)):
         raise TypeError(f"expected a Cell (colour, (i, j)), got {value!r}")
-    if value[1] == ():
-        return np.zeros(3, np.int32), True
     rows = _rows_array(3, False, (value,), window=False)   # a lone Cell is never packed
     return (np.zeros(3, np.int32), True) if rows is None else (rows[0].astype(np.int32), False)
 

@@ -148,6 +148,8 @@ def pools() -> dict[str, tuple[tuple, ...]]:
     for k, g in enumerate(grids):
         objs = _safe(P["objects"], g, *_FLAGS[k % 8], default=empty)
         parts = _safe(P["partition"] if k % 2 else P["fgpartition"], g, default=empty)
+        if k % _EMPTY_INNER_EVERY == _EMPTY_INNER_EVERY // 2:
+            parts = parts | {empty}             # an empty inner set, as a map can leave one
         ordered = _ordered(objs)
         first = ordered[k % len(ordered)] if ordered else empty
         second = ordered[(k + 1) % len(ordered)] if ordered else empty
@@ -161,8 +163,6 @@ def pools() -> dict[str, tuple[tuple, ...]]:
         sizes = tuple(len(o) for o in ordered)
 
         put("Grid", g, partner.get(g, g), _safe(P["vmirror"], g, default=g))
-        if k % _EMPTY_INNER_EVERY == _EMPTY_INNER_EVERY // 2:
-            parts = parts | {empty}             # an empty inner set, as a map can leave one
         put("Objects", objs, parts)
         put("Object", moved, second, third)
         put("Indices", idx, coloured, P["toindices"](second))

@@ -94,6 +94,12 @@ def int_valid(*xs: jax.Array) -> jax.Array:
     return ok
 
 
+def is_empty_pair(pair: jax.Array) -> jax.Array:
+    """``bool[]``: True when the IntegerTuple ``int32[2]`` is ``()`` (its components are
+    ``INT_EMPTY``; :func:`tuple_from_py` writes both, the first decides)."""
+    return jnp.asarray(pair[0], jnp.int32) == INT_EMPTY
+
+
 def int_overflow(x: jax.Array) -> jax.Array:
     """``bool[]``: True when some component of ``x`` lies outside ``(-INT_LIMIT, INT_LIMIT)``."""
     x = jnp.asarray(x)

@@ -102,6 +102,21 @@ def test_window_bounds_match_converters():
     assert not types.from_python("Cell", (chi + 100, (hi + 5, 0)), caps)[1]   # lone cells are not packed
 
 
+@pytest.mark.parametrize("dsl_type,value", [
+    ("Indices", frozenset({(), (1, 2)})),                    # corners of an empty patch
+    ("Tuple[IntegerTuple]", ((1, 2), ())),
+    ("Cell", (3, ())),                                       # astuple(3, ulcorner(∅))
+    ("Object", frozenset({(3, ()), (1, (0, 0))})),
+    ("Tuple[Cell]", ((1, (0, 0)), (3, ()))),
+    ("Objects", frozenset({frozenset({(3, ())}), frozenset({(1, (0, 0))})})),
+    ("Tuple[Object]", (frozenset({(1, (0, 0))}), frozenset({(3, ())}))),
+])
+def test_the_empty_tuple_inside_a_row_is_overflow(dsl_type, value):
+    """``()`` as a position (an empty patch's corner) fits no row: every converter reports
+    overflow instead of raising (the JAX kernels set overflow for it too)."""
+    assert types.from_python(dsl_type, value, Capacity())[1]
+
+
 def test_registry_reports_results_leaving_the_window():
     """shift / recolor / upscale results beyond the window set overflow through the registry
     wrapper (the families need no check of their own)."""

@@ -22,7 +22,7 @@ import jax.numpy as jnp
 
 from jaxdsl.prims import Signature
 from jaxdsl.types import BOOLEAN, GRID, INTEGER, INTEGER_TUPLE
-from jaxdsl.values import INT_EMPTY, Grid, from_cell, grid_mask, result
+from jaxdsl.values import Grid, from_cell, grid_mask, is_empty_pair, result
 
 
 _BINS = 256
@@ -80,7 +80,7 @@ def height(piece):
     """
     if isinstance(piece, Grid):
         return result(jnp.asarray(piece.h, jnp.int32))
-    return result(jnp.where(jnp.asarray(piece[0], jnp.int32) == INT_EMPTY, 0, 2).astype(jnp.int32))
+    return result(jnp.where(is_empty_pair(piece), 0, 2).astype(jnp.int32))
 
 
 def width(grid: Grid):

@@ -34,7 +34,7 @@ import jax.numpy as jnp
 
 from jaxdsl.prims import Signature
 from jaxdsl.types import BOOLEAN, CELL, GRID, INTEGER, INTEGER_TUPLE
-from jaxdsl.values import INT_EMPTY, INT_NONE, Grid, int_overflow, int_valid, result
+from jaxdsl.values import INT_EMPTY, INT_NONE, Grid, int_overflow, int_valid, is_empty_pair, result
 
 _INTLIKE = (INTEGER, BOOLEAN)
 _ALL = (INTEGER, BOOLEAN, INTEGER_TUPLE, GRID)
@@ -62,7 +62,7 @@ def _truthy(x) -> jax.Array:
         return jnp.asarray(x.h) > 0
     x = jnp.asarray(x)
     if x.ndim == 1:
-        return x[0] != INT_EMPTY
+        return ~is_empty_pair(x)
     if x.dtype == jnp.bool_:
         return x
     return (x != 0) & (x != INT_NONE)
@@ -240,7 +240,7 @@ def equality(a, b):
         return result(same)
     if a_grid != b_grid and (_is_tuple(b) if a_grid else _is_tuple(a)):
         grid, pair = (a, b) if a_grid else (b, a)
-        return result((jnp.asarray(grid.h) == 0) & (jnp.asarray(pair[0], jnp.int32) == INT_EMPTY))
+        return result((jnp.asarray(grid.h) == 0) & is_empty_pair(pair))
     if a_grid or b_grid or _is_tuple(a) != _is_tuple(b):
         return result(False)
     return result(jnp.all(_num(a) == _num(b)))
@@ -263,7 +263,7 @@ def greater(a, b):
     a, b = _num(a), _num(b)
     if a.ndim == 0:
         return result(a > b, int_valid(a, b))
-    a_empty, b_empty = a[0] == INT_EMPTY, b[0] == INT_EMPTY
+    a_empty, b_empty = is_empty_pair(a), is_empty_pair(b)
     differ0, differ1 = a[0] != b[0], a[1] != b[1]
     value = jnp.where(differ0, a[0] > b[0], differ1 & (a[1] > b[1]))
     ok = jnp.where(differ0, int_valid(a[0], b[0]),
