@@ -94,6 +94,19 @@ def int_valid(*xs: jax.Array) -> jax.Array:
     return ok
 
 
+def is_sentinel(x: jax.Array) -> jax.Array:
+    """``bool``, elementwise over the ``int32`` array ``x``: the component holds a sentinel,
+    ``INT_NONE`` (Python ``None``) or ``INT_EMPTY`` (a component of ``()``)."""
+    return jnp.asarray(x).astype(jnp.int32) <= INT_EMPTY
+
+
+def int_or_zero(x: jax.Array) -> jax.Array:
+    """``x`` as ``int32`` (same shape) with every sentinel (:func:`is_sentinel`) replaced
+    by 0: safe for arithmetic and indexing whose result is then masked as not ok."""
+    x = jnp.asarray(x).astype(jnp.int32)
+    return jnp.where(x <= INT_EMPTY, 0, x)
+
+
 def is_empty_pair(pair: jax.Array) -> jax.Array:
     """``bool[]``: True when the IntegerTuple ``int32[2]`` is ``()`` (its components are
     ``INT_EMPTY``; :func:`tuple_from_py` writes both, the first decides)."""

@@ -24,7 +24,8 @@ import jax.numpy as jnp
 
 from jaxdsl.prims import Signature
 from jaxdsl.types import GRID, INTEGER, INTEGER_TUPLE
-from jaxdsl.values import INT_EMPTY, INT_NONE, Capacity, Grid, from_cell, grid_mask, make_grid, result, to_cell
+from jaxdsl.values import (INT_NONE, Capacity, Grid, from_cell, grid_mask, int_or_zero,
+                           is_sentinel, make_grid, result, to_cell)
 
 _I32 = jnp.int32
 
@@ -64,17 +65,6 @@ def _finish(cells: jnp.ndarray, h, w, ok=True, overflow=False):
     h = jnp.where(good, h, 0)
     w = jnp.where(good, w, 0)
     return result(make_grid(cells, h, w), ok, overflow)
-
-
-def _none(x) -> jnp.ndarray:
-    """``bool[]``: ``x`` holds a sentinel (``None``, or a component of the empty tuple ``()``)."""
-    return jnp.asarray(x, _I32) <= INT_EMPTY
-
-
-def _num(x) -> jnp.ndarray:
-    """The Integer ``x`` with the ``None`` sentinel replaced by 0 (safe for arithmetic)."""
-    x = jnp.asarray(x, _I32)
-    return jnp.where(x <= INT_EMPTY, 0, x)
 
 
 def _slice(n, start, stop):
@@ -193,7 +183,7 @@ def cmirror(grid: Grid):
 
 def _clamp_factor(factor, limit: int):
     """A positive factor clipped to ``[1, limit]`` so that products stay in int32."""
-    return jnp.clip(_num(factor), 1, limit)
+    return jnp.clip(int_or_zero(factor), 1, limit)
 
 
 def upscale(grid: Grid, factor):
@@ -206,11 +196,11 @@ def upscale(grid: Grid, factor):
     the result exceeds ``(H, W)``.
     """
     H, W = grid.cells.shape
-    f = _num(factor)
+    f = int_or_zero(factor)
     fc = _clamp_factor(factor, max(H, W) + 1)
     I, J = _iota((H, W))
     cells = _gather(grid.cells, I // fc, J // fc)
-    ok = ~_none(factor)
+    ok = ~is_sentinel(factor)
     h = jnp.where(f > 0, grid.h * fc, 0)
     return _finish(cells, h, grid.w * fc, ok)
 
@@ -225,11 +215,11 @@ def hupscale(grid: Grid, factor):
     ``overflow`` when ``w·f > W``.
     """
     H, W = grid.cells.shape
-    f = _num(factor)
+    f = int_or_zero(factor)
     fc = _clamp_factor(factor, W + 1)
     I, J = _iota((H, W))
     cells = _gather(grid.cells, I, J // fc)
-    ok = ~_none(factor)
+    ok = ~is_sentinel(factor)
     w = jnp.where(f > 0, grid.w * fc, 0)
     return _finish(cells, grid.h, w, ok)
 
@@ -243,11 +233,11 @@ def vupscale(grid: Grid, factor):
     ``range(None)``: TypeError). ``overflow`` when ``h·f > H``.
     """
     H, W = grid.cells.shape
-    f = _num(factor)
+    f = int_or_zero(factor)
     fc = _clamp_factor(factor, H + 1)
     I, J = _iota((H, W))
     cells = _gather(grid.cells, I // fc, J)
-    ok = ~_none(factor)
+    ok = ~is_sentinel(factor)
     h = jnp.where(f > 0, grid.h * fc, 0)
     return _finish(cells, h, grid.w, ok)
 
@@ -262,10 +252,10 @@ def downscale(grid: Grid, factor):
     ``factor == 0`` (ZeroDivisionError) or ``None`` (TypeError). ``overflow`` never.
     """
     H, W = grid.cells.shape
-    fa = jnp.clip(jnp.abs(_num(factor)), 1, max(H, W))
+    fa = jnp.clip(jnp.abs(int_or_zero(factor)), 1, max(H, W))
     I, J = _iota((H, W))
     cells = _gather(grid.cells, I * fa, J * fa)
-    ok = (grid.h > 0) & (_num(factor) != 0) & ~_none(factor)
+    ok = (grid.h > 0) & (int_or_zero(factor) != 0) & ~is_sentinel(factor)
     return _finish(cells, (grid.h + fa - 1) // fa, (grid.w + fa - 1) // fa, ok)
 
 
@@ -371,10 +361,10 @@ def index(grid: Grid, loc):
     ``overflow`` False.
     """
     i, j = loc[0], loc[1]
-    in_rows = ~_none(i) & (i >= 0) & (i < grid.h)
-    inside = in_rows & ~_none(j) & (j >= 0) & (j < grid.w)
-    value = jnp.where(inside, from_cell(_gather(grid.cells, _num(i), _num(j))), INT_NONE)
-    ok = (grid.h > 0) & ~_none(i) & ~(in_rows & _none(j))
+    in_rows = ~is_sentinel(i) & (i >= 0) & (i < grid.h)
+    inside = in_rows & ~is_sentinel(j) & (j >= 0) & (j < grid.w)
+    value = jnp.where(inside, from_cell(_gather(grid.cells, int_or_zero(i), int_or_zero(j))), INT_NONE)
+    ok = (grid.h > 0) & ~is_sentinel(i) & ~(in_rows & is_sentinel(j))
     return result(value.astype(_I32), ok, False)
 
 
@@ -390,11 +380,11 @@ def canvas(value, dimensions, *, caps: Capacity):
     """
     H, W = caps.grid
     d0, d1 = dimensions[0], dimensions[1]
-    h = jnp.maximum(_num(d0), 0)
-    w = jnp.maximum(_num(d1), 0)
+    h = jnp.maximum(int_or_zero(d0), 0)
+    w = jnp.maximum(int_or_zero(d1), 0)
     cell, big = to_cell(value)
     cells = jnp.full((H, W), cell, jnp.int8)
-    ok = ~_none(d0) & ~_none(d1)
+    ok = ~is_sentinel(d0) & ~is_sentinel(d1)
     return _finish(cells, h, w, ok, big & (h > 0) & (w > 0))
 
 
@@ -414,9 +404,9 @@ def crop(grid: Grid, start, dims):
     ``overflow`` False (a crop is never larger than its grid).
     """
     s0, s1, d0, d1 = start[0], start[1], dims[0], dims[1]
-    r0, nr = _slice(grid.h, _num(s0), _num(s0) + _num(d0))
-    c0, nc = _slice(grid.w, _num(s1), _num(s1) + _num(d1))
-    ok = ~_none(s0) & ~_none(d0) & ~_none(s1) & ~_none(d1)
+    r0, nr = _slice(grid.h, int_or_zero(s0), int_or_zero(s0) + int_or_zero(d0))
+    c0, nc = _slice(grid.w, int_or_zero(s1), int_or_zero(s1) + int_or_zero(d1))
+    ok = ~is_sentinel(s0) & ~is_sentinel(d0) & ~is_sentinel(s1) & ~is_sentinel(d1)
     return _window(grid, r0, nr, c0, nc, ok)
 
 

@@ -47,8 +47,8 @@ from jaxdsl.prims import Signature
 from jaxdsl.prims.grids import crop as _crop
 from jaxdsl.prims.measures import mostcolor as _mostcolor
 from jaxdsl.types import BOOLEAN, GRID, INDICES, INTEGER, INTEGER_TUPLE, OBJECT, TUPLE_CELL
-from jaxdsl.values import (CELL_MAX, CELL_MIN, INT_EMPTY, INT_NONE, Capacity, Grid,
-                           from_cell, grid_mask, make_grid, result, to_cell)
+from jaxdsl.values import (CELL_MAX, CELL_MIN, INT_EMPTY, INT_NONE, Capacity, Grid, from_cell, grid_mask,
+                           is_sentinel, make_grid, result, to_cell)
 
 _I32 = jnp.int32
 _IMAX = jnp.iinfo(jnp.int32).max
@@ -183,11 +183,6 @@ def _container_result(e: Elems, ok, overflow):
     good = ok & ~overflow
     data = jnp.where(good, e.data, 0)
     return result(Elems(data, jnp.where(good, e.n, 0)), ok, overflow)
-
-
-def _sentinel(x):
-    """``bool[]``: the Integer holds ``None`` or belongs to the empty tuple ``()``."""
-    return jnp.asarray(x, _I32) <= INT_EMPTY
 
 
 # ------------------------------------------------------------------- grid → patch
@@ -352,10 +347,10 @@ def move(grid: Grid, obj: Elems, offset):
     ok = has_cells & (jnp.asarray(offset[0], _I32) != INT_EMPTY)
     if _is_indices(obj):
         return _grid_result(grid.cells, grid, ok & (obj.n == 0))
-    ok = ok & ((obj.n == 0) | ~(_sentinel(offset[0]) | _sentinel(offset[1])))
+    ok = ok & ((obj.n == 0) | ~(is_sentinel(offset[0]) | is_sentinel(offset[1])))
     covered, _ = _fill_mask(grid, bg, _patch_mask(grid, obj))
-    di = jnp.where(_sentinel(offset[0]), 0, offset[0])
-    dj = jnp.where(_sentinel(offset[1]), 0, offset[1])
+    di = jnp.where(is_sentinel(offset[0]), 0, offset[0])
+    dj = jnp.where(is_sentinel(offset[1]), 0, offset[1])
     cells, overflow = _paint_max(grid, covered, obj, di, dj)
     return _grid_result(cells, grid, ok, overflow)
 

@@ -47,7 +47,7 @@ import jax.numpy as jnp
 from jaxdsl.containers import Elems, compact, make_set, patch_bounds, patch_positions, row_mask
 from jaxdsl.prims import Signature
 from jaxdsl.types import INDICES, INTEGER, INTEGER_TUPLE, OBJECT
-from jaxdsl.values import INT_EMPTY, INT_LIMIT, INT_NONE, result
+from jaxdsl.values import INT_EMPTY, INT_LIMIT, INT_NONE, is_sentinel, result
 
 _I32 = jnp.int32
 
@@ -62,16 +62,11 @@ SHOOT_STEPS = 42
 # --------------------------------------------------------------------------- helpers
 
 
-def _sentinel(x) -> jax.Array:
-    """``bool`` (elementwise): ``x`` is ``None`` (``INT_NONE``) or part of ``()`` (``INT_EMPTY``)."""
-    return jnp.asarray(x, _I32) <= INT_EMPTY
-
-
 def _all_valid(*xs) -> jax.Array:
     """``bool[]``: no component of any argument is a sentinel."""
     ok = jnp.asarray(True)
     for x in xs:
-        ok = ok & ~jnp.any(_sentinel(x))
+        ok = ok & ~jnp.any(is_sentinel(x))
     return ok
 
 
@@ -329,7 +324,7 @@ def upscale_object(obj: Elems, factor, *, caps):
     P = caps.patch
     f = jnp.asarray(factor, _I32)
     some = obj.n > 0
-    ok = ~some | ~_sentinel(f)
+    ok = ~some | ~is_sentinel(f)
     grow = some & ok & (f > 0)
     fc = jnp.clip(f, 1, P + 1)                       # f > P already overflows (n ≥ 1)
     f2 = fc * fc                                     # ≤ (P + 1)²

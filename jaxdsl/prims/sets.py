@@ -74,8 +74,8 @@ from jaxdsl.types import (AS_TUPLE, BOOLEAN, CELL, CONTAINERS, FROZEN_ELEMS, FRO
                           INDICES_SET, INTEGER, INTEGER_SET, INTEGER_TUPLE, OBJECT, OBJECTS, TUPLE_BOOLEAN,
                           SAMPLES, TUPLE_CELL, TUPLE_ELEMS, TUPLE_GRID, TUPLE_GROUPED, TUPLE_INDICES, TUPLE_INTEGER,
                           TUPLE_INTEGER_TUPLE, TUPLE_OBJECT, element_type)
-from jaxdsl.values import (CELL_NONE, INT_EMPTY, INT_NONE, Capacity, Grid, from_cell, int_valid, make_grid,
-                           result)
+from jaxdsl.values import (CELL_NONE, INT_NONE, Capacity, Grid, from_cell, int_or_zero, int_valid,
+                           is_sentinel, make_grid, result)
 
 _I32 = jnp.int32
 _BIG = 2**30
@@ -88,17 +88,6 @@ _CMP_BLOCK = 16
 
 # =============================================================================== helpers
 # ----------------------------------------------------------------------------- scalars
-
-
-def _none(x) -> jax.Array:
-    """``bool[]``: the Integer ``x`` is a sentinel (``None`` or a component of ``()``)."""
-    return jnp.asarray(x).astype(_I32) <= INT_EMPTY
-
-
-def _num(x) -> jax.Array:
-    """The Integer ``x`` as ``int32`` with sentinels replaced by 0 (safe for arithmetic)."""
-    x = jnp.asarray(x).astype(_I32)
-    return jnp.where(x <= INT_EMPTY, 0, x)
 
 
 def _truthy(x) -> jax.Array:
@@ -1026,8 +1015,8 @@ def repeat(item, num, *, caps: Capacity):
     copies exceed the capacity (elements, groups, rows or grids), or an item holding a
     ``None`` / ``()`` sentinel is repeated at least once.
     """
-    count = jnp.maximum(_num(num), 0)
-    ok = ~_none(num)
+    count = jnp.maximum(int_or_zero(num), 0)
+    ok = ~is_sentinel(num)
     if isinstance(item, Grid):
         G = caps.grids
         live = jnp.arange(G) < count
@@ -1098,8 +1087,8 @@ def interval(start, stop, step, *, caps: Capacity):
     ``ok`` False when ``step == 0`` (ValueError) or any argument is ``None``
     (TypeError). ``overflow`` when the range has more than ``caps.tuple`` elements.
     """
-    a, b, s = _num(start), _num(stop), _num(step)
-    ok = ~_none(start) & ~_none(stop) & ~_none(step) & (s != 0)
+    a, b, s = int_or_zero(start), int_or_zero(stop), int_or_zero(step)
+    ok = ~is_sentinel(start) & ~is_sentinel(stop) & ~is_sentinel(step) & (s != 0)
     span = jnp.where(s > 0, b - a, a - b)              # |x| < 2**30 each: no int32 wrap
     n = jnp.where(span > 0, (span - 1) // jnp.maximum(jnp.abs(s), 1) + 1, 0)
     T = caps.tuple
@@ -1443,8 +1432,8 @@ def leastcommon_row(grid: Grid, *, caps: Capacity):
 def _split(grid: Grid, n, caps: Capacity, horizontal: bool):
     G = caps.grids
     h, w = jnp.asarray(grid.h, _I32), jnp.asarray(grid.w, _I32)
-    count = _num(n)
-    ok = ~_none(n) & (count != 0) & (h > 0)
+    count = int_or_zero(n)
+    ok = ~is_sentinel(n) & (count != 0) & (h > 0)
     length = w if horizontal else h
     safe = jnp.where(count > 0, count, 1)      # n < 0 gives () whatever s and o are
     s = length // safe
