@@ -26,8 +26,24 @@ def is_object(patch: Any) -> bool:
     """arc-dsl's Object-vs-Indices test on a non-empty patch: looks only at the first element.
 
     The patch is an Object when the second component of its first element (in canonical
-    order) is a tuple. Raises IndexError/TypeError like the original on malformed input.
+    order) is a tuple. When every element has the same kind (the case well-typed programs
+    make) that kind is the answer, found in one pass that stops at the first element of
+    the other kind; a mixed or empty patch is decided by the canonical first element.
+    Raises IndexError/TypeError like the original on malformed input.
     """
+    it = iter(patch)
+    for first in it:
+        kind = isinstance(first[1], tuple)
+        for e in it:
+            if isinstance(e[1], tuple) is not kind:
+                return _first_is_object(patch)
+        return kind
+    return _first_is_object(patch)
+
+
+def _first_is_object(patch: Any) -> bool:
+    """:func:`is_object` of a mixed (or empty) patch: every element is read (so a
+    malformed one raises), then the canonical first element decides."""
     kinds = {isinstance(e[1], tuple) for e in patch}
     if len(kinds) == 1:
         return kinds.pop()

@@ -17,7 +17,7 @@ from . import _base
 from . import measures as _measures
 # ``from .objects import …`` goes through sys.modules: the package attribute ``objects`` is
 # rebound to the ``objects`` primitive once the package has collected its primitives.
-from .objects import _bounds, _patch_is_object, _positions
+from .objects import _bounds, _positions
 
 __all__ = [
     "crop", "rot90", "rot180", "rot270", "hmirror", "vmirror", "dmirror", "cmirror",
@@ -212,7 +212,7 @@ def hmirror(piece: Any) -> Any:
         return piece[::-1]
     if len(piece) == 0:
         raise IndexError("hmirror: empty patch")
-    if _patch_is_object(piece):
+    if _base.is_object(piece):
         rows = [p[0] for _, p in piece]
         d = min(rows) + max(rows)
         return frozenset((c, (d - i, j)) for c, (i, j) in piece)
@@ -233,7 +233,7 @@ def vmirror(piece: Any) -> Any:
         return tuple(tuple(row[::-1]) for row in piece)
     if len(piece) == 0:
         raise IndexError("vmirror: empty patch")
-    if _patch_is_object(piece):
+    if _base.is_object(piece):
         cols = [p[1] for _, p in piece]
         d = min(cols) + max(cols)
         return frozenset((c, (i, d - j)) for c, (i, j) in piece)
@@ -254,7 +254,7 @@ def dmirror(piece: Any) -> Any:
         return tuple(zip(*piece))
     if len(piece) == 0:
         raise ValueError("dmirror: empty patch has no corner")
-    if _patch_is_object(piece):
+    if _base.is_object(piece):
         a, b, _, _ = _bounds([p for _, p in piece])
         return frozenset((c, (a + j - b, b + i - a)) for c, (i, j) in piece)
     a, b, _, _ = _bounds(piece)
@@ -274,7 +274,7 @@ def cmirror(piece: Any) -> Any:
         return tuple(zip(*(row[::-1] for row in piece[::-1])))
     if len(piece) == 0:
         raise IndexError("cmirror: empty patch")
-    if _patch_is_object(piece):
+    if _base.is_object(piece):
         a, b, c, d = _bounds([p for _, p in piece])
         return frozenset((v, (a + d - j, b + c - i)) for v, (i, j) in piece)
     a, b, c, d = _bounds(piece)

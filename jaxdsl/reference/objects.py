@@ -4,8 +4,8 @@
 Primitives: colorfilter, asindices, ofcolor, objects, partition, fgpartition, color,
 toobject, asobject, occurrences, frontiers, hperiod, vperiod.
 
-The module also holds the small patch helpers shared with :mod:`.grids` (the Object vs
-Indices test of spec §1 and the list of positions of a patch, i.e. ``toindices``).
+The module also holds the small patch helpers shared with :mod:`.grids` (the list of
+positions of a patch, i.e. ``toindices``, and its bounds).
 """
 
 from __future__ import annotations
@@ -25,22 +25,6 @@ __all__ = [
 # ---------------------------------------------------------------------------------------
 # shared helpers (private)
 
-def _patch_is_object(patch: Any) -> bool:
-    """Object-vs-Indices test of spec §1 on a non-empty patch (canonical first element).
-
-    Homogeneous patches (the only supported kind) are decided from any element in one
-    cheap pass; a mixed patch falls back to :func:`._base.is_object`, which sorts.
-    """
-    if not isinstance(patch, (frozenset, set)):
-        return isinstance(next(iter(patch))[1], tuple)
-    it = iter(patch)
-    kind = isinstance(next(it)[1], tuple)
-    for e in it:
-        if isinstance(e[1], tuple) is not kind:
-            return _base.is_object(patch)
-    return kind
-
-
 def _positions(patch: Any):
     """The positions of a patch, as ``toindices`` yields them (spec §4.7 #83).
 
@@ -49,7 +33,7 @@ def _positions(patch: Any):
     """
     if len(patch) == 0:
         return ()
-    if _patch_is_object(patch):
+    if _base.is_object(patch):
         return [e[1] for e in patch]
     return patch
 

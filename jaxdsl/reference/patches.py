@@ -25,24 +25,6 @@ __all__ = [
 # private helpers
 
 
-def _is_obj(patch: Any) -> bool:
-    """Object-vs-Indices test of a non-empty patch, equal to :func:`_base.is_object`.
-
-    Fast path: when every element has the same kind (the supported case) that kind is the
-    answer, whatever the first element is. Mixed or malformed patches fall back to the
-    canonical first-element rule of ``_base.is_object``.
-    """
-    try:
-        it = iter(patch)
-        kind = isinstance(next(it)[1], tuple)
-        for e in it:
-            if isinstance(e[1], tuple) is not kind:
-                return _base.is_object(patch)
-        return kind
-    except Exception:  # noqa: BLE001 - let the canonical rule raise (or decide)
-        return _base.is_object(patch)
-
-
 def _rows_cols(patch: Any) -> tuple:
     """``(rows, cols)`` tuples of the positions of a patch (empty tuples for empty)."""
     ind = toindices(patch)
@@ -157,7 +139,7 @@ def toindices(patch: Any) -> Any:
     """
     if len(patch) == 0:
         return frozenset()
-    if _is_obj(patch):
+    if _base.is_object(patch):
         return frozenset(loc for _, loc in patch)
     return patch
 
@@ -181,7 +163,7 @@ def shift(patch: Any, directions: tuple) -> Any:
     if len(patch) == 0:
         return patch
     di, dj = directions
-    if _is_obj(patch):
+    if _base.is_object(patch):
         return frozenset((v, (i + di, j + dj)) for v, (i, j) in patch)
     return frozenset((i + di, j + dj) for i, j in patch)
 
