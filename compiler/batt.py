@@ -58,7 +58,6 @@ import ast
 import builtins
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from jaxdsl import types as T
@@ -67,7 +66,7 @@ from jaxdsl.types import empty_value  # noqa: F401  (re-exported)
 from .errors import ParseError, ProgramError, TypeInferenceError
 from . import limits
 from .ir import Op, Program, Var
-from .parse import _check_new_name, _describe, _parse_call, _resolve
+from .parse import _check_new_name, _describe, _parse_call, _resolve, read_source
 from .refexec import call_op
 
 BATT_NAME = "batt"
@@ -165,14 +164,7 @@ def parse_batt_file(path) -> Batt:
       ParseError: the file cannot be read or decoded as UTF-8 (line 0), or it is not an
         accepted batt (see :func:`parse_batt_source`).
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ParseError(str(path), 0, f"batt file is not valid UTF-8: {exc.reason} at byte {exc.start}") from exc
-    except OSError as exc:
-        raise ParseError(str(path), 0, f"cannot read batt file: {exc.strerror or exc}") from exc
-    return parse_batt_source(text, str(path))
+    return parse_batt_source(read_source(path, "batt"), str(path))
 
 
 def parse_batt_source(text: str, filename: str = "<string>") -> Batt:

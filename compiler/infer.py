@@ -23,7 +23,7 @@ from jaxdsl.types import GRID
 
 from . import functions as fns
 from .errors import TypeInferenceError, UnsupportedError
-from .functions import COERCIONS, constant_type  # noqa: F401  (re-exported)
+from .functions import constant_type  # noqa: F401  (re-exported)
 from .ir import Const, Op, Program, Var
 
 

@@ -44,7 +44,7 @@ from . import functions as fns
 from . import limits
 from .errors import UnsupportedError
 from .capacity import GridShapes, OpShape, infer_grid_caps
-from .functions import constant_value, pad_grid  # noqa: F401  (re-exported)
+from .functions import constant_value
 from .infer import TypedOp, TypedProgram, constant_type
 from .ir import Const, PrimRef, Var
 from .refexec import run_program

@@ -55,14 +55,22 @@ def parse_file(path: str | Path) -> list[Program]:
       ParseError: the file cannot be read or decoded as UTF-8 (line 0), or holds
         unsupported code (``file:line: cause``).
     """
-    path = Path(path)
+    return parse_source(read_source(path, "program"), str(path))
+
+
+def read_source(path: str | Path, kind: str) -> str:
+    """The text of the ``kind`` file (``"program"``, ``"batt"``) at ``path``, decoded as UTF-8.
+
+    Raises:
+      ParseError: at line 0 of ``path``, naming the cause: not valid UTF-8 (reason and
+        byte offset), or not readable (the OS error).
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ParseError(str(path), 0, f"program file is not valid UTF-8: {exc.reason} at byte {exc.start}") from exc
+        raise ParseError(str(path), 0, f"{kind} file is not valid UTF-8: {exc.reason} at byte {exc.start}") from exc
     except OSError as exc:
-        raise ParseError(str(path), 0, f"cannot read program file: {exc.strerror or exc}") from exc
-    return parse_source(text, str(path))
+        raise ParseError(str(path), 0, f"cannot read {kind} file: {exc.strerror or exc}") from exc
 
 
 def parse_source(text: str, filename: str = "<string>") -> list[Program]:
