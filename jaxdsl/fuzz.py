@@ -59,8 +59,6 @@ from typing import Any, Callable, Sequence
 from compiler.errors import ProgramError
 from compiler.ir import Const, Op, PrimRef, Program, Var
 
-GRID = "Grid"
-
 VAR_PROB = 0.8
 """Probability of passing an available variable (rather than a constant) for a data parameter."""
 OP_TRIES = 12
@@ -86,6 +84,7 @@ def _tables():
     from jaxdsl import reference, runner
     from jaxdsl.prims import REGISTRY
     from jaxdsl.reference.constants import CONSTANTS
+    from jaxdsl.types import GRID
 
     callee_count: Counter = Counter()
     value_count: Counter = Counter()
@@ -114,7 +113,7 @@ def _tables():
             if len(sg.params) in sigs and (n, tuple(sg.params), sg.result) not in sigs[len(sg.params)]:
                 sigs[len(sg.params)].append((n, tuple(sg.params), sg.result))
     return {"sigs": sigs, "names": supported, "arity": arity, "callee_w": callee_w, "value_w": value_w,
-            "consts": consts, "grid_prims": grid_prims, "registry": REGISTRY,
+            "consts": consts, "grid": GRID, "grid_prims": grid_prims, "registry": REGISTRY,
             "constructors": fns.CONSTRUCTORS, "container_hof": fns.CONTAINER_HOF,
             "function_prims": fns.FUNCTION_PRIMS}
 
@@ -384,7 +383,7 @@ class Generator:
         """Fuzz program number ``k`` of ``seed`` (deterministic): ``solve_fuzz_<seed>_<k>``."""
         rng = random.Random(f"jaxdsl.fuzz:{seed}:{k}")
         name = f"solve_fuzz_{seed}_{k}"
-        env = _Env(name)
+        env = _Env(name, {"I": self.t["grid"]})
         length = rng.randint(1, self.length_max)
         names = self.t["names"]
         for i in range(length - 1):
@@ -396,7 +395,7 @@ class Generator:
                 if cand is not None and self._try_add(env, *cand[-2:], "x", *cand[:-2]):
                     break
         for _ in range(FINAL_TRIES):
-            cand = self._candidate(rng, self._pick(rng, self.t["callee_w"], self.t["grid_prims"]), env, GRID)
+            cand = self._candidate(rng, self._pick(rng, self.t["callee_w"], self.t["grid_prims"]), env, self.t["grid"])
             if cand is not None and self._try_add(env, *cand[-2:], "O", *cand[:-2]):
                 break
         else:  # always types: a Grid primitive of the input alone
@@ -408,8 +407,8 @@ class Generator:
 @dataclass
 class _Env:
     name: str
+    types: dict
     ops: list = field(default_factory=list)
-    types: dict = field(default_factory=lambda: {"I": GRID})
     order: dict = field(default_factory=dict)
     used: set = field(default_factory=set)
 
@@ -587,7 +586,7 @@ def _replacements(program: Program, types: dict, k: int, arg) -> list:
     if t is None or not isinstance(t, str):
         return []
     out = []
-    if t == GRID and arg.name != "I":
+    if t == _tables()["grid"] and arg.name != "I":
         out.append(Var("I"))
     out += [Const(c) for c in _tables()["consts"].get(t, [])[:4]]
     out += [Var(op.target) for op in program.ops[:k] if types.get(op.target) == t and op.target != arg.name]
