@@ -321,11 +321,12 @@ def _memory_table() -> list[dict]:
     import jax
 
     from jaxdsl import config as config_mod
+    from jaxdsl import types as T
     from jaxdsl.types import TYPES, from_python
     from jaxdsl.values import Capacity
 
     examples = {"scalar": 0, "grid": ((0,),), "frozenset": frozenset(), "tuple": ()}
-    special = {"Boolean": True, "IntegerTuple": (0, 0), "Cell": (0, (0, 0))}
+    special = {T.BOOLEAN: True, T.INTEGER_TUPLE: (0, 0), T.CELL: (0, (0, 0))}
     rows = []
     for label, caps in (("run", config_mod.load_config(FLAGS.config).capacity), ("tests", Capacity())):
         for name, t in TYPES.items():
@@ -356,6 +357,7 @@ def _repr_table() -> list[dict]:
     from jaxdsl import containers
     from jaxdsl import data as data_mod
     from jaxdsl import prims, reference
+    from jaxdsl import types as T
     from jaxdsl.types import from_python
 
     caps = config_mod.load_config().capacity
@@ -367,8 +369,8 @@ def _repr_table() -> list[dict]:
     for g in grids:
         a = R["ofcolor"](g, R["leastcolor"](g))
         b = R["shift"](R["ofcolor"](g, R["mostcolor"](g)), (1, 1))
-        ra, oa = from_python("Indices", a, caps)
-        rb, ob = from_python("Indices", b, caps)
+        ra, oa = from_python(T.INDICES, a, caps)
+        rb, ob = from_python(T.INDICES, b, caps)
         if not (oa or ob):
             pairs.append((a, b, ra, rb))
     rows_a = jax.tree_util.tree_map(lambda *xs: np.stack(xs), *[p[2] for p in pairs])
@@ -388,9 +390,9 @@ def _repr_table() -> list[dict]:
         return prims.bind_caps(next(s for s in prims.REGISTRY[name] if s.params == params).impl, caps)
 
     ops = {
-        "union": (lambda a, b: sig("combine", ("Indices", "Indices"))(a, b), lambda a, b: a | b),
-        "intersection": (lambda a, b: sig("intersection", ("Indices", "Indices"))(a, b), lambda a, b: a & b),
-        "difference": (lambda a, b: sig("difference", ("Indices", "Indices"))(a, b), lambda a, b: a & ~b),
+        "union": (lambda a, b: sig("combine", (T.INDICES, T.INDICES))(a, b), lambda a, b: a | b),
+        "intersection": (lambda a, b: sig("intersection", (T.INDICES, T.INDICES))(a, b), lambda a, b: a & b),
+        "difference": (lambda a, b: sig("difference", (T.INDICES, T.INDICES))(a, b), lambda a, b: a & ~b),
     }
 
     def to_bits(e):
@@ -422,7 +424,7 @@ def _repr_table() -> list[dict]:
                     "bitmap_us_per_sample_op": round(timed(bits_fn, bits_a, bits_b), 3),
                     "rows_via_bitmap_us_per_sample_op": round(timed(via_bits(bits_fn), rows_a, rows_b), 3)})
         print(json.dumps(out[-1]), flush=True)
-    contained = sig("contained", ("IntegerTuple", "Indices"))
+    contained = sig("contained", (T.INTEGER_TUPLE, T.INDICES))
     out.append({"op": "contained", "samples": len(pairs),
                 "rows_us_per_sample_op": round(timed(contained, probe, rows_a), 3),
                 "bitmap_us_per_sample_op": round(timed(lambda p, m: m[p[0] - lo, p[1] - lo], probe, bits_a), 3)})

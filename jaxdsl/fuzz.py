@@ -231,6 +231,8 @@ class Generator:
 
     def _candidate(self, rng, name: str, env, result: str | None = None) -> tuple | None:
         """``(callee, args)`` for primitive ``name`` with arguments drawn from ``env``."""
+        from jaxdsl import types as T
+
         t = self.t
         if name in t["constructors"] and rng.random() < 0.75:
             # solvers build functions to map them over containers: do that, directed by types
@@ -247,7 +249,7 @@ class Generator:
             elif name == "matcher":
                 args = (self._fn_arg(rng, env, 1), self._any_arg(rng, env))
             else:  # power
-                n = self._data_arg(rng, "Integer", env) if rng.random() < 0.3 else Const(
+                n = self._data_arg(rng, T.INTEGER, env) if rng.random() < 0.3 else Const(
                     rng.choice(("ONE", "TWO", "THREE")))
                 args = (self._fn_arg(rng, env, 1), n)
             return PrimRef(name), args
@@ -315,8 +317,8 @@ class Generator:
         if c is None:
             return None
         etype = T.element_type(env.types[c.name])
-        want = {"sfilter": ("Boolean",), "mfilter": ("Boolean",), "extract": ("Boolean",),
-                "mapply": tuple(T.CONTAINERS)}.get(name, ("Integer",) if name in (
+        want = {"sfilter": (T.BOOLEAN,), "mfilter": (T.BOOLEAN,), "extract": (T.BOOLEAN,),
+                "mapply": tuple(T.CONTAINERS)}.get(name, (T.INTEGER,) if name in (
                     "argmax", "argmin", "valmax", "valmin", "order") else None)
         if name in ("papply", "mpapply", "prapply"):
             opts = [(n, ps) for n, ps, r in self._sigs(2) if ps[0] == etype]
