@@ -42,7 +42,7 @@ from jaxdsl import types as T
 from jaxdsl.prims import REGISTRY, Signature, bind_caps
 from jaxdsl.prims import higher_order as H
 from jaxdsl.reference.constants import CONSTANTS
-from jaxdsl.values import Capacity
+from jaxdsl.values import Capacity, int_truthy
 
 from . import capacity as _cap
 from .ir import Const, Op, PrimRef, Var
@@ -368,6 +368,9 @@ def _branch(args: list[Val]) -> Closure:
                           f"({_type_name(a)}, {_type_name(b)}) is not supported")
     if a.fn.arity != b.fn.arity:
         raise FnTypeError(f"branch between functions of {a.fn.arity} and {b.fn.arity} parameters")
+    if not isinstance(cond, Data) or cond.type not in (T.BOOLEAN, T.INTEGER):
+        raise FnTypeError(f"branch between functions on a condition of type {_type_name(cond)} is "
+                          "not supported (Boolean or Integer)")
     return _build("branch", args, a.fn.arity)
 
 
@@ -477,7 +480,7 @@ def _call_branch(cond: Data, a: Closure, b: Closure, args, env: Env) -> Val:
                           f"{_type_name(rb)}) is not supported")
     if env.abstract:
         return ra
-    c = jnp.asarray(cond.triple[0]) != 0
+    c = int_truthy(cond.triple[0])
     triple = jax.tree_util.tree_map(lambda u, v: jnp.where(c, u, v), ra.triple, rb.triple)
     value, ok, over = _finish(triple[0], triple[1], triple[2], [cond])
     return Data(ra.type, ra.cap, (value, ok, over))

@@ -107,6 +107,17 @@ def int_or_zero(x: jax.Array) -> jax.Array:
     return jnp.where(x <= INT_EMPTY, 0, x)
 
 
+def int_truthy(x: jax.Array) -> jax.Array:
+    """``bool``, elementwise over a Boolean ``bool`` or Integer ``int32`` array (any shape,
+    e.g. a condition mapped over a container's elements): Python truthiness, so 0 and
+    ``None`` (``INT_NONE``; also ``INT_EMPTY``) are False (spec §4.2 ``sfilter`` /
+    ``extract``, §4.4 ``branch``)."""
+    x = jnp.asarray(x)
+    if x.dtype == jnp.bool_:
+        return x
+    return (x != 0) & ~is_sentinel(x)
+
+
 def is_empty_pair(pair: jax.Array) -> jax.Array:
     """``bool[]``: True when the IntegerTuple ``int32[2]`` is ``()`` (its components are
     ``INT_EMPTY``; :func:`tuple_from_py` writes both, the first decides)."""

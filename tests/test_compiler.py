@@ -82,6 +82,8 @@ def test_function_values_get_structural_types():
     ("    x1 = rbind(add, ONE)\n    O = add(x1, ONE)\n    return O\n",
      r"t\.py:5: O = add\(\.\.\.\): add\(Callable\[rbind\(add, ONE\)\], Integer\): add does not take"),
     ("    x1 = rbind(add, ONE)\n    return x1\n", r"t\.py:3: solve_t returns a function"),
+    ("    x1 = shape(I)\n    x2 = branch(x1, rot90, rot180)\n    O = x2(I)\n    return O\n",
+     r"t\.py:5: x2 = branch\(\.\.\.\): branch between functions on a condition of type IntegerTuple"),
 ])
 def test_function_type_errors_name_line_op_and_types(body, message):
     with pytest.raises(TypeInferenceError, match=message):

@@ -965,3 +965,56 @@ def test_map_budget_cuts_only_large_containers(grids):
             assert bool(ok[i]) == ref.ok and T.TYPES["IntegerSet"].to_py(
                 jax.tree_util.tree_map(lambda a: a[i], value)) == ref.output
     assert cut >= 10 and kept >= 10, (cut, kept)
+
+
+FALSY_CONDITIONS = {
+    "sfilter_none": """
+        x1 = combine(I, I)
+        x2 = ofcolor(x1, EIGHT)
+        x3 = lbind(index, I)
+        O = sfilter(x2, x3)""",
+    "mfilter_none": """
+        x1 = vconcat(I, I)
+        x2 = objects(x1, T, F, F)
+        x3 = lbind(index, I)
+        x4 = compose(x3, lrcorner)
+        O = mfilter(x2, x4)""",
+    "extract_none": """
+        x1 = asindices(I)
+        x2 = shape(I)
+        x3 = shift(x1, x2)
+        x4 = combine(x3, x1)
+        x5 = compose(invert, first)
+        x6 = order(x4, x5)
+        x7 = lbind(index, I)
+        O = extract(x6, x7)""",
+    "branch_none": """
+        x1 = shape(I)
+        x2 = index(I, x1)
+        x3 = branch(x2, rot90, rot180)
+        O = x3(I)""",
+    "branch_zero": """
+        x1 = index(I, ORIGIN)
+        x2 = branch(x1, rot90, rot180)
+        O = x2(I)""",
+}
+"""Integer conditions that are ``None`` (``index`` outside the grid) or 0: Python drops
+the element / takes the other function (fuzz run seed 1, program 77,044: ``sfilter`` kept
+the positions whose ``index`` was ``None``)."""
+
+
+@pytest.mark.parametrize("name", sorted(FALSY_CONDITIONS))
+def test_none_and_zero_conditions_are_falsy(name, grids):
+    """``sfilter`` / ``mfilter`` / ``extract`` with a condition function and ``branch``
+    between functions treat an Integer condition of 0 or ``None`` as False, like the
+    reference, on 32 ARC-AGI-1 grids (values compared on at least 16 of them)."""
+    from jaxdsl.fuzz import check_program
+
+    body = textwrap.dedent(FALSY_CONDITIONS[name]).strip().replace("\n", "\n    ")
+    (program,) = parse_source("from dsl import *\nfrom constants import *\n\n\ndef solve_" + name
+                              + "(I):\n    " + body + "\n    return O\n", name + ".py")
+    c = check_program(program, grids[:32])
+    assert not c.skipped, c.skipped
+    assert not c.bad, [(k, c.ref[k].describe(), c.jax[k].describe()) for k in c.bad]
+    compared = [k for k, j in enumerate(c.jax) if not j.overflow]
+    assert len(compared) >= 16 and sum(c.ref[k].ok for k in compared) >= 12, (len(compared), c.ref)

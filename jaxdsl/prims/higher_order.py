@@ -42,7 +42,7 @@ import numpy as np
 
 from jaxdsl import containers as C
 from jaxdsl import types as T
-from jaxdsl.values import INT_EMPTY, Capacity, Grid
+from jaxdsl.values import INT_EMPTY, Capacity, Grid, int_truthy
 
 _I32 = jnp.int32
 
@@ -294,10 +294,11 @@ def apply(f: ElementFn, etype_out: str, ctype: str, container: Any, caps: Capaci
 
 def sfilter(f: ElementFn, ctype: str, container: Any, caps: Capacity):
     """arc-dsl ``sfilter(container, condition)`` (spec §4.2): the elements where ``f`` is
-    true, same type. ``f`` must return a Boolean (or Integer: Python truthiness)."""
+    true, same type. ``f`` must return a Boolean (or Integer: Python truthiness, so 0 and
+    ``None`` drop the element; :func:`jaxdsl.values.int_truthy`)."""
     batch, mask, over = elements(ctype, container, caps)
     keep, _, _, ok, f_over, batch, mask = map_elements(f, batch, mask)
-    keep = (jnp.asarray(keep) != 0) & mask
+    keep = int_truthy(keep) & mask
     t = T.TYPES[ctype]
     # a subset of a container kept in its order is still canonical (frozensets)
     _, value, c_over = collect(t.kind, t.element, batch, keep, caps, canonical=False)
@@ -315,7 +316,7 @@ def extract(f: ElementFn, ctype: str, container: Any, caps: Capacity):
     batch, mask, cut = _first_elements(batch, mask, count)
     over = over | cut
     hit, f_ok, f_over = jax.vmap(f)(batch)
-    hit = (jnp.asarray(hit) != 0) & mask & f_ok
+    hit = int_truthy(hit) & mask & f_ok
     first = jnp.argmax(hit)
     found = jnp.any(hit)
     idx = jnp.arange(mask.shape[0])

@@ -34,7 +34,7 @@ import jax.numpy as jnp
 
 from jaxdsl.prims import Signature
 from jaxdsl.types import BOOLEAN, CELL, GRID, INTEGER, INTEGER_TUPLE
-from jaxdsl.values import INT_EMPTY, INT_NONE, Grid, int_overflow, int_valid, is_empty_pair, result
+from jaxdsl.values import INT_EMPTY, Grid, int_overflow, int_truthy, int_valid, is_empty_pair, result
 
 _INTLIKE = (INTEGER, BOOLEAN)
 _ALL = (INTEGER, BOOLEAN, INTEGER_TUPLE, GRID)
@@ -63,9 +63,7 @@ def _truthy(x) -> jax.Array:
     x = jnp.asarray(x)
     if x.ndim == 1:
         return ~is_empty_pair(x)
-    if x.dtype == jnp.bool_:
-        return x
-    return (x != 0) & (x != INT_NONE)
+    return int_truthy(x)
 
 
 def _select(cond, x, y):

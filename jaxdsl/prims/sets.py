@@ -74,7 +74,7 @@ from jaxdsl.types import (AS_TUPLE, BOOLEAN, CELL, CONTAINERS, FROZEN_ELEMS, FRO
                           INDICES_SET, INTEGER, INTEGER_SET, INTEGER_TUPLE, OBJECT, OBJECTS, TUPLE_BOOLEAN,
                           SAMPLES, TUPLE_CELL, TUPLE_ELEMS, TUPLE_GRID, TUPLE_GROUPED, TUPLE_INDICES, TUPLE_INTEGER,
                           TUPLE_INTEGER_TUPLE, TUPLE_OBJECT, element_type)
-from jaxdsl.values import (CELL_NONE, INT_NONE, Capacity, Grid, from_cell, int_or_zero, int_valid,
+from jaxdsl.values import (CELL_NONE, INT_NONE, Capacity, Grid, from_cell, int_or_zero, int_truthy, int_valid,
                            is_sentinel, make_grid, result)
 
 _I32 = jnp.int32
@@ -88,14 +88,6 @@ _CMP_BLOCK = 16
 
 # =============================================================================== helpers
 # ----------------------------------------------------------------------------- scalars
-
-
-def _truthy(x) -> jax.Array:
-    """Python truthiness of a Boolean ``bool[]`` or Integer ``int32[]`` (0 and None are falsy)."""
-    x = jnp.asarray(x)
-    if x.dtype == jnp.bool_:
-        return x
-    return (x != 0) & (x != INT_NONE)
 
 
 def _row(value, F: int) -> jax.Array:
@@ -1520,7 +1512,7 @@ def branch(condition, a, b):
     array shapes (a demo pair of a Samples has 2 grids, ``hsplit`` gives ``caps.grids``)
     are first zero-padded to a common one.
     """
-    cond = _truthy(condition)
+    cond = int_truthy(condition)
     if isinstance(a, GridTuple) and a.cells.shape != b.cells.shape:
         G, H, W = (max(x, y) for x, y in zip(a.cells.shape, b.cells.shape))
         a, b = (GridTuple(_fit_rows(_pad_cells(t.cells, H, W), G), _fit_rows(t.h, G), _fit_rows(t.w, G), t.n)
