@@ -569,16 +569,21 @@ def _rows_of_groups(F: int, groups: list) -> list[np.ndarray | None]:
 
 
 def _items_to_py(F: int, boolean: bool, rows: np.ndarray) -> list:
-    """Host rows ``int32[n, F]`` → the Python elements (Integer sentinels become ``None``;
-    ``boolean``: F = 1 rows are Booleans)."""
+    """Host rows ``int32[n, F]`` → the Python elements (``boolean``: F = 1 rows are
+    Booleans). A kernel can leave the sentinels of :mod:`jaxdsl.values` in a row (``apply``
+    of a function that returns ``index`` outside the grid, or ``ulcorner`` of an empty
+    patch): an ``INT_NONE`` component becomes ``None`` and an ``INT_EMPTY`` position ``()``,
+    as for a scalar (:func:`jaxdsl.values.tuple_to_py`)."""
     if F == 1:
         values = rows[:, 0].tolist()
         if boolean:
             return [bool(v) for v in values]
         return [None if v == _values.INT_NONE else v for v in values]
+    if not rows.size or int(rows.min()) > _values.INT_EMPTY:     # no sentinel: the fast path
+        return list(map(tuple, rows.tolist())) if F == 2 else [(c, (i, j)) for c, i, j in rows.tolist()]
     if F == 2:
-        return list(map(tuple, rows.tolist()))
-    return [(c, (i, j)) for c, i, j in rows.tolist()]
+        return [_values.tuple_to_py(r) for r in rows]
+    return [(_values.int_to_py(c), _values.tuple_to_py(np.array([i, j]))) for c, i, j in rows.tolist()]
 
 
 def _check_container(name: str, frozen: bool, value) -> None:
@@ -783,5 +788,6 @@ def cell_from_py(value, caps):
 
 
 def cell_to_py(c):
-    """A host Cell ``int32[3]`` → ``(colour, (i, j))``."""
-    return int(c[0]), (int(c[1]), int(c[2]))
+    """A host Cell ``int32[3]`` → ``(colour, (i, j))`` (sentinels as in a container row:
+    ``None`` colour, ``()`` position)."""
+    return _items_to_py(3, False, np.asarray(c, np.int64).reshape(1, 3))[0]

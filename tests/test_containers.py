@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from jaxdsl import containers, prims, types
 from jaxdsl.containers import COLOUR_WINDOW, POSITION_WINDOW
-from jaxdsl.values import Capacity
+from jaxdsl.values import INT_EMPTY, INT_NONE, Capacity
 
 _POS = st.integers(POSITION_WINDOW[0], POSITION_WINDOW[1] - 1)
 _EDGE_POS = st.sampled_from([POSITION_WINDOW[0], POSITION_WINDOW[0] + 1, -1, 0, 1, 29, 30,
@@ -115,6 +115,22 @@ def test_the_empty_tuple_inside_a_row_is_overflow(dsl_type, value):
     """``()`` as a position (an empty patch's corner) fits no row: every converter reports
     overflow instead of raising (the JAX kernels set overflow for it too)."""
     assert types.from_python(dsl_type, value, Capacity())[1]
+
+
+def test_sentinels_a_kernel_leaves_in_rows_convert_like_scalars():
+    """A kernel can put ``None`` (``index`` outside the grid) or ``()`` (``ulcorner`` of an
+    empty patch) into a tuple's rows (``apply`` of such a function): converting the rows
+    back gives ``None`` / ``()`` as for a scalar, not the sentinel integers (fuzz probe,
+    ``apply(fork(astuple, lbind(index, I), …), …)``)."""
+    N, E = int(INT_NONE), int(INT_EMPTY)
+    pairs = containers.Elems(np.array([[N, 1], [E, E], [3, 4], [0, 0]], np.int32), np.int32(3))
+    assert types.TYPES["Tuple[IntegerTuple]"].to_py(pairs) == ((None, 1), (), (3, 4))
+    cells = containers.Elems(np.array([[N, 1, 2], [5, E, E], [3, 4, 5]], np.int32), np.int32(3))
+    assert types.TYPES["Tuple[Cell]"].to_py(cells) == ((None, (1, 2)), (5, ()), (3, (4, 5)))
+    assert types.TYPES["Cell"].to_py(np.array([N, 1, 2], np.int32)) == (None, (1, 2))
+    assert types.TYPES["Cell"].to_py(np.array([7, 1, 2], np.int32)) == (7, (1, 2))
+    plain = containers.Elems(np.array([[2, 1], [3, 4]], np.int32), np.int32(2))
+    assert types.TYPES["Tuple[IntegerTuple]"].to_py(plain) == ((2, 1), (3, 4))
 
 
 def test_registry_reports_results_leaving_the_window():
