@@ -583,7 +583,7 @@ def _items_to_py(F: int, boolean: bool, rows: np.ndarray) -> list:
         return list(map(tuple, rows.tolist())) if F == 2 else [(c, (i, j)) for c, i, j in rows.tolist()]
     if F == 2:
         return [_values.tuple_to_py(r) for r in rows]
-    return [(_values.int_to_py(c), _values.tuple_to_py(np.array([i, j]))) for c, i, j in rows.tolist()]
+    return [(_values.int_to_py(c), _values.tuple_to_py((i, j))) for c, i, j in rows.tolist()]
 
 
 def _check_container(name: str, frozen: bool, value) -> None:

@@ -104,7 +104,7 @@ def int_or_zero(x: jax.Array) -> jax.Array:
     """``x`` as ``int32`` (same shape) with every sentinel (:func:`is_sentinel`) replaced
     by 0: safe for arithmetic and indexing whose result is then masked as not ok."""
     x = jnp.asarray(x).astype(jnp.int32)
-    return jnp.where(x <= INT_EMPTY, 0, x)
+    return jnp.where(is_sentinel(x), 0, x)
 
 
 def int_truthy(x: jax.Array) -> jax.Array:

@@ -1010,9 +1010,7 @@ def test_none_and_zero_conditions_are_falsy(name, grids):
     reference, on 32 ARC-AGI-1 grids (values compared on at least 16 of them)."""
     from jaxdsl.fuzz import check_program
 
-    body = textwrap.dedent(FALSY_CONDITIONS[name]).strip().replace("\n", "\n    ")
-    (program,) = parse_source("from dsl import *\nfrom constants import *\n\n\ndef solve_" + name
-                              + "(I):\n    " + body + "\n    return O\n", name + ".py")
+    (program,) = parse_source(Case(name, FALSY_CONDITIONS[name], "").source(), name + ".py")
     c = check_program(program, grids[:32])
     assert not c.skipped, c.skipped
     assert not c.bad, [(k, c.ref[k].describe(), c.jax[k].describe()) for k in c.bad]

@@ -47,8 +47,8 @@ from jaxdsl.prims import Signature
 from jaxdsl.prims.grids import crop as _crop
 from jaxdsl.prims.measures import mostcolor as _mostcolor
 from jaxdsl.types import BOOLEAN, GRID, INDICES, INTEGER, INTEGER_TUPLE, OBJECT, TUPLE_CELL
-from jaxdsl.values import (CELL_MAX, CELL_MIN, INT_EMPTY, INT_NONE, Capacity, Grid, from_cell, grid_mask,
-                           is_sentinel, make_grid, result, to_cell)
+from jaxdsl.values import (CELL_MAX, CELL_MIN, INT_NONE, Capacity, Grid, from_cell, grid_mask,
+                           int_or_zero, is_empty_pair, is_sentinel, make_grid, result, to_cell)
 
 _I32 = jnp.int32
 _IMAX = jnp.iinfo(jnp.int32).max
@@ -344,13 +344,13 @@ def move(grid: Grid, obj: Elems, offset):
     painted colour is not storable in an ``int8`` cell.
     """
     bg, has_cells = _background(grid)
-    ok = has_cells & (jnp.asarray(offset[0], _I32) != INT_EMPTY)
+    ok = has_cells & ~is_empty_pair(offset)
     if _is_indices(obj):
         return _grid_result(grid.cells, grid, ok & (obj.n == 0))
     ok = ok & ((obj.n == 0) | ~(is_sentinel(offset[0]) | is_sentinel(offset[1])))
     covered, _ = _fill_mask(grid, bg, _patch_mask(grid, obj))
-    di = jnp.where(is_sentinel(offset[0]), 0, offset[0])
-    dj = jnp.where(is_sentinel(offset[1]), 0, offset[1])
+    di = int_or_zero(offset[0])
+    dj = int_or_zero(offset[1])
     cells, overflow = _paint_max(grid, covered, obj, di, dj)
     return _grid_result(cells, grid, ok, overflow)
 
