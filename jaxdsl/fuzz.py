@@ -4,13 +4,15 @@
     python -m jaxdsl.fuzz --programs 100000 --seed 1 --out fuzz_long    # the long run, in chunks
     python -m jaxdsl.fuzz --programs 100000 --seed 1 --out fuzz_long --resume   # ... continued
     python -m jaxdsl.fuzz --programs 200 --seed 7 --length_max 12 --samples 16 --data arc2 --out /tmp/ff
+    python -m jaxdsl.fuzz --programs 10000 --seed 2 --profile wide --out fuzz_wide  # rare primitives too
 
 Each fuzz program ``def solve_fuzz_<seed>_<k>(I):`` is a random, well-typed arc-dsl
 program of 1 to ``--length_max`` ops (before dead ops are dropped) over every primitive of
 :data:`jaxdsl.prims.REGISTRY` and the higher-order primitives of
 :mod:`compiler.functions` (``rbind``, ``compose``, ``fork``, ``apply``, ``sfilter``,
 ``argmax``, ...). Primitives are drawn with weights from their frequencies in the shipped
-solvers (plus a floor, so every primitive can appear); arguments are earlier variables or
+solvers (plus a floor, so every primitive can appear; ``--profile wide``: all with weight 1,
+plus ``rapply`` over containers of functions, see :data:`PROFILES`); arguments are earlier variables or
 constants of the right type (``compiler.functions.constant_type``), primitives passed as
 function values, or earlier function variables. Every candidate op is checked by
 :func:`compiler.infer.infer` on the program so far and discarded when it does not type.
@@ -70,7 +72,18 @@ REF_SAMPLE_S = 2.0
 SHRINK_CHECKS = 120
 """Most disagreement checks one shrink may run."""
 CALLEE_FLOOR = 1.0
+"""Weight added to every primitive's shipped-solver count as an op's callee (profile ``solvers``)."""
 VALUE_FLOOR = 0.5
+"""Weight added to every primitive's shipped-solver count as a function value (profile ``solvers``)."""
+PROFILES = ("solvers", "wide")
+"""Generator profiles. ``solvers`` (the default; the programs of earlier runs of a seed stay
+the same): primitives drawn with the shipped solvers' frequencies plus a floor. ``wide``:
+every primitive drawn with weight 1, and containers of functions built and applied with
+``rapply`` (:data:`FN_CONTAINER_PROB` of the op positions), so that primitives the solvers
+rarely or never use (``rapply``, ``power``, ``pair``, ``chain``, ...) are exercised too."""
+FN_CONTAINER_PROB = 0.05
+"""Profile ``wide``: probability that an op position tries ``rapply`` over a container of
+functions built just before it (``astuple(f, g)`` or ``insert(g, initset(f))``)."""
 
 
 # ------------------------------------------------------------------ tables
@@ -179,11 +192,17 @@ def _types(program: Program):
 class Generator:
     """Draws random well-typed solver programs (see the module docstring)."""
 
-    def __init__(self, length_max: int = 40):
+    def __init__(self, length_max: int = 40, profile: str = "solvers"):
         if length_max < 1:
             raise ValueError(f"length_max must be >= 1, got {length_max}")
+        if profile not in PROFILES:
+            raise ValueError(f"profile must be one of {', '.join(PROFILES)}, got {profile!r}")
         self.length_max = length_max
+        self.profile = profile
         self.t = _tables()
+        if profile == "wide":
+            flat = {n: 1.0 for n in self.t["names"]}
+            self.t = {**self.t, "callee_w": flat, "value_w": flat}
 
     # -- drawing helpers
 
@@ -273,6 +292,8 @@ class Generator:
         """A one-parameter function of ``etype`` whose result type is in ``want`` (None: any):
         ``(constructor ops to emit first as (callee, args), function argument)``."""
         ok = lambda r: want is None or r in want  # noqa: E731
+        if self.profile == "wide" and rng.random() < 0.3:
+            return self._wide_elem_fn(rng, env, etype, want)
         kind = rng.random()
         if kind < 0.35:
             names = [n for n, ps, r in self._sigs(1) if ps == (etype,) and ok(r)]
@@ -307,6 +328,28 @@ class Generator:
         n, ps = rng.choice(opts)
         return [(PrimRef("fork"), (PrimRef(n), PrimRef(rng.choice(unary[ps[0]])),
                                    PrimRef(rng.choice(unary[ps[1]]))))], None
+
+    def _wide_elem_fn(self, rng, env, etype: str, want) -> tuple[list, Any] | None:
+        """Profile ``wide``'s extra element functions (as :meth:`_elem_fn`): ``matcher(g, v)``
+        where a Boolean is wanted, else ``chain(h, g, f)`` of three one-parameter primitives."""
+        from jaxdsl import types as T
+
+        unary: dict = {}
+        for n, ps, r in self._sigs(1):
+            unary.setdefault(ps[0], []).append((n, r))
+        if etype not in unary:
+            return None
+        g, r = rng.choice(unary[etype])
+        if want is not None and T.BOOLEAN in want:
+            target = self._data_arg(rng, r, env)
+            return None if target is None else ([(PrimRef("matcher"), (PrimRef(g), target))], None)
+        if r not in unary:
+            return None
+        f, r2 = rng.choice(unary[r])
+        last = [n for n, r3 in unary.get(r2, ()) if want is None or r3 in want]
+        if not last:
+            return None
+        return [(PrimRef("chain"), (PrimRef(rng.choice(last)), PrimRef(f), PrimRef(g)))], None
 
     def _hof_candidate(self, rng, name: str, env):
         """A container primitive call with an element function built for the container's
@@ -346,6 +389,31 @@ class Generator:
         args = (f, c) if name in ("apply", "mapply") else (c, f)
         return pre, PrimRef(name), args
 
+    def _fn_container_candidate(self, rng, env) -> tuple | None:
+        """``rapply`` over a container of two one-parameter functions of one data variable's
+        type and one result type, built first: ``(pre_ops, callee, args)``. The functions are
+        primitives or earlier one-parameter function variables (the type check decides)."""
+        data = [v for v, t in env.types.items() if isinstance(t, str)]
+        if not data:
+            return None
+        v = self._pick_var(rng, data, env)
+        by_result: dict = {}
+        for n, ps, r in self._sigs(1):
+            if ps == (env.types[v],):
+                by_result.setdefault(r, []).append(n)
+        if not by_result:
+            return None
+        names = by_result[rng.choice(sorted(by_result))]
+        fvars = [u for u, ty in env.types.items() if not isinstance(ty, str)
+                 and getattr(getattr(ty, "fn", None), "arity", 0) == 1]
+        f, g = ((Var(rng.choice(fvars)) if fvars and rng.random() < 0.3 else PrimRef(rng.choice(names)))
+                for _ in range(2))
+        if rng.random() < 0.5:
+            pre = [(PrimRef("astuple"), (f, g))]
+        else:
+            pre = [(PrimRef("initset"), (f,)), (PrimRef("insert"), (g, None))]
+        return pre, PrimRef("rapply"), (None, Var(v))
+
     def _call_candidate(self, rng, env) -> tuple | None:
         """``xk(arg)``: call an earlier one-parameter function variable."""
         fvars = [v for v, ty in env.types.items() if not isinstance(ty, str)
@@ -356,11 +424,12 @@ class Generator:
 
     def _try_add(self, env, callee, args, target: str, pre: Sequence = ()) -> bool:
         """Append ``pre`` ops (``(callee, args)``, each defining a fresh variable; an argument
-        None stands for the previous one's variable) and ``target = callee(args)`` when the
+        None stands for the previous op's variable) and ``target = callee(args)`` when the
         program so far still type-checks; else leave ``env`` unchanged."""
         ops = list(env.ops)
         prev = None
         for pc, pa in pre:
+            pa = tuple(Var(prev) if a is None else a for a in pa)
             prev = f"x{len(ops) + 1}"
             ops.append(Op(prev, pc, pa, len(ops) + 2))
         if prev is not None:
@@ -382,9 +451,11 @@ class Generator:
     # -- programs
 
     def program(self, seed: int, k: int) -> Program:
-        """Fuzz program number ``k`` of ``seed`` (deterministic): ``solve_fuzz_<seed>_<k>``."""
-        rng = random.Random(f"jaxdsl.fuzz:{seed}:{k}")
-        name = f"solve_fuzz_{seed}_{k}"
+        """Fuzz program number ``k`` of ``seed`` (deterministic): ``solve_fuzz_<seed>_<k>``
+        (profile ``wide``: ``solve_fuzz_wide_<seed>_<k>``, drawn from its own random stream)."""
+        tag = "" if self.profile == "solvers" else f"{self.profile}_"
+        rng = random.Random(f"jaxdsl.fuzz:{tag}{seed}:{k}")
+        name = f"solve_fuzz_{tag}{seed}_{k}"
         env = _Env(name, {"I": self.t["grid"]})
         length = rng.randint(1, self.length_max)
         names = self.t["names"]
@@ -392,6 +463,8 @@ class Generator:
             for _ in range(OP_TRIES):
                 if rng.random() < 0.04:
                     cand = self._call_candidate(rng, env)
+                elif self.profile == "wide" and rng.random() < FN_CONTAINER_PROB:
+                    cand = self._fn_container_candidate(rng, env)
                 else:
                     cand = self._candidate(rng, self._pick(rng, self.t["callee_w"], names), env)
                 if cand is not None and self._try_add(env, *cand[-2:], "x", *cand[:-2]):
@@ -415,9 +488,10 @@ class _Env:
     used: set = field(default_factory=set)
 
 
-def generate(seed: int, count: int, length_max: int = 40) -> list[Program]:
-    """``count`` fuzz programs of ``seed`` (numbered 0..count-1)."""
-    g = Generator(length_max)
+def generate(seed: int, count: int, length_max: int = 40, profile: str = "solvers") -> list[Program]:
+    """``count`` fuzz programs of ``seed`` (numbered 0..count-1) drawn with ``profile``
+    (:data:`PROFILES`)."""
+    g = Generator(length_max, profile)
     return [g.program(seed, k) for k in range(count)]
 
 
@@ -751,15 +825,17 @@ def input_pool(data: str) -> list:
 def fuzz(count: int, seed: int, pool: Sequence, length_max: int = 40, n_samples: int = 32,
          out_dir: str | Path | None = None, log: Callable[[str], None] = print,
          shrink_checks: int = SHRINK_CHECKS, start: int = 0, summary: Summary | None = None,
-         checkpoint: Callable[[int, Summary], None] | None = None, every: int = 50) -> Summary:
+         checkpoint: Callable[[int, Summary], None] | None = None, every: int = 50,
+         profile: str = "solvers") -> Summary:
     """Generate programs ``start .. count-1`` of ``seed``, compare both backends on
     ``n_samples`` grids of ``pool`` each, shrink and (with ``out_dir``) write every
     disagreement.
 
     A long run goes in chunks: ``summary`` carries the counts of earlier chunks, and
     ``checkpoint(next_k, summary)`` is called after every ``every`` programs and at the end
-    (the command line stores it in a state file, see :func:`save_state`)."""
-    gen = Generator(length_max)
+    (the command line stores it in a state file, see :func:`save_state`). ``profile`` picks
+    the generator's draw (:data:`PROFILES`)."""
+    gen = Generator(length_max, profile)
     summary = summary or Summary()
     batch = batch_size(n_samples)
     for k in range(start, count):
@@ -827,8 +903,10 @@ def drop_kernel_caches() -> None:
 
 STATE_FILE = "fuzz_state.json"
 """The state of a chunked run, in ``--out``."""
-STATE_KEYS = ("seed", "length_max", "samples", "data")
+STATE_KEYS = ("seed", "length_max", "samples", "data", "profile")
 """Flags a resumed run must share with the run it continues."""
+STATE_DEFAULTS = {"profile": "solvers"}
+"""Values of :data:`STATE_KEYS` that state files written before the key existed held."""
 
 
 def save_state(path: str | Path, settings: dict, next_k: int, summary: Summary) -> None:
@@ -865,7 +943,8 @@ def load_state(path: str | Path, settings: dict) -> tuple[int, Summary]:
         doc = json.loads(Path(path).read_text())
     except (OSError, ValueError) as exc:
         raise ValueError(f"{path}: cannot read the fuzz state: {exc}") from exc
-    differ = [f"--{k} {doc.get(k)!r} (now {settings[k]!r})" for k in STATE_KEYS if doc.get(k) != settings[k]]
+    saved, now = ({k: d.get(k, STATE_DEFAULTS.get(k)) for k in STATE_KEYS} for d in (doc, settings))
+    differ = [f"--{k} {saved[k]!r} (now {now[k]!r})" for k in STATE_KEYS if saved[k] != now[k]]
     if differ:
         raise ValueError(f"{path}: the saved run used {', '.join(differ)}; resume with its flags "
                          "or use another --out")
@@ -890,6 +969,10 @@ def _define_flags() -> None:
                          "dead ops are then dropped).", lower_bound=1)
     flags.DEFINE_integer("samples", 32, "Input grids each program runs on (the JAX batch is padded "
                          "to a power of two).", lower_bound=1)
+    flags.DEFINE_enum("profile", "solvers", list(PROFILES), "How programs are drawn. solvers: primitives "
+                      "weighted by their use in the shipped solvers (plus a floor); wide: every primitive "
+                      "with equal weight, plus containers of functions applied with rapply (programs "
+                      "named solve_fuzz_wide_<seed>_<k>, a stream of their own).")
     flags.DEFINE_enum("data", "both", ["arc1", "arc2", "both"], "Where the input grids come from: "
                       "ARC-AGI-1, ARC-AGI-2 or both (inputs of every demo and test pair).")
     flags.DEFINE_string("out", "fuzz_failures", "Folder for the regression files of disagreements "
@@ -897,7 +980,7 @@ def _define_flags() -> None:
     flags.DEFINE_integer("shrink_checks", SHRINK_CHECKS, "Most backend comparisons one shrink may run.",
                          lower_bound=1)
     flags.DEFINE_bool("resume", False, f"Continue the run whose state is in --out/{STATE_FILE} (same "
-                      "--seed, --length_max, --samples, --data) up to --programs programs in all.")
+                      "--seed, --length_max, --samples, --data, --profile) up to --programs programs in all.")
     flags.DEFINE_float("max_rss_gb", 4.0, "At a chunk's end, drop the kernel caches (kernels reload from "
                        "the persistent cache when needed) when resident memory exceeds this many GiB: "
                        "every new kernel structure a random program brings stays cached otherwise.",
@@ -947,7 +1030,7 @@ def main(argv):
     try:
         summary = fuzz(FLAGS.programs, FLAGS.seed, pool, FLAGS.length_max, FLAGS.samples, out,
                        shrink_checks=FLAGS.shrink_checks, start=start, summary=summary,
-                       checkpoint=checkpoint, every=FLAGS.chunk)
+                       checkpoint=checkpoint, every=FLAGS.chunk, profile=FLAGS.profile)
     except KeyboardInterrupt:
         print(f"interrupted: the state of the last chunk is in {state}; continue with --resume",
               file=sys.stderr)

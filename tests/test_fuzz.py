@@ -42,10 +42,50 @@ def test_generator_uses_higher_order_primitives():
     assert used & {"rbind", "lbind", "compose", "fork"}
 
 
+SEED_1_HEAD_SHA1 = "a65ef9d4ef5788807f1b1472f4ef5ad538a450e1"
+"""sha1 of the source of programs 0..299 of seed 1 (profile ``solvers``, length_max 40)."""
+
+
+def test_solvers_profile_draws_the_programs_of_the_documented_long_run():
+    """The long run in docs/benchmarks.md is seed 1 of the default profile, resumed across
+    sessions: a change to its draw would silently change the programs a resumed run checks
+    (new draws go behind a profile, as ``wide`` did)."""
+    import hashlib
+
+    source = "".join(fuzz.program_source(p) for p in fuzz.generate(seed=1, count=300, length_max=40))
+    assert hashlib.sha1(source.encode()).hexdigest() == SEED_1_HEAD_SHA1
+
+
+def test_wide_profile_reaches_every_primitive():
+    """Profile ``wide`` draws every primitive the generator knows, those the shipped solvers
+    never use included (``rapply`` over containers of functions, ``matcher``, ``chain``,
+    ``power``, ``pair``), and names its programs apart from the default profile's."""
+    from collections import Counter
+
+    programs = fuzz.generate(seed=5, count=1000, length_max=40, profile="wide")
+    used = Counter()
+    for p in programs:
+        used.update(p.primitives())
+    names = fuzz._tables()["names"]
+    assert len(names) == 160
+    assert [n for n in names if not used[n]] == []
+    assert all(p.name.startswith("solve_fuzz_wide_5_") for p in programs)
+    rapply_args = {type(op.args[0]).__name__ for p in programs for op in p.ops if op.callee.name == "rapply"}
+    assert rapply_args == {"Var"}  # always a container variable built in the program
+    with pytest.raises(ValueError, match="profile must be one of solvers, wide"):
+        fuzz.Generator(profile="flat")
+
+
 def test_small_fuzz_run_agrees():
     summary = fuzz.fuzz(6, seed=0, pool=_pool(), length_max=8, n_samples=8, log=lambda s: None)
     assert summary.programs == 6
     assert summary.samples > 0 and summary.skipped < summary.programs
+    assert not summary.findings, [fuzz.program_source(f.minimal) for f in summary.findings]
+
+
+def test_small_wide_fuzz_run_agrees():
+    summary = fuzz.fuzz(6, seed=0, pool=_pool(), length_max=8, n_samples=8, log=lambda s: None, profile="wide")
+    assert summary.programs == 6 and summary.samples > 0
     assert not summary.findings, [fuzz.program_source(f.minimal) for f in summary.findings]
 
 
@@ -122,6 +162,8 @@ def test_chunked_run_resumes_to_the_same_counts(tmp_path):
     assert (resumed.programs, resumed.samples) == (4, whole.samples)
     with pytest.raises(ValueError, match=r"--seed 3 \(now 4\)"):
         fuzz.load_state(state, {**settings, "seed": 4})
+    with pytest.raises(ValueError, match=r"--profile 'solvers' \(now 'wide'\)"):
+        fuzz.load_state(state, {**settings, "profile": "wide"})
 
 
 def test_a_run_from_first_covers_the_rest_of_the_seed(tmp_path):
