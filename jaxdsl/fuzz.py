@@ -331,7 +331,8 @@ class Generator:
 
     def _wide_elem_fn(self, rng, env, etype: str, want) -> tuple[list, Any] | None:
         """Profile ``wide``'s extra element functions (as :meth:`_elem_fn`): ``matcher(g, v)``
-        where a Boolean is wanted, else ``chain(h, g, f)`` of three one-parameter primitives."""
+        where a Boolean is wanted, else ``chain(h, g, f)`` (``h(g(f(x)))``) of three
+        one-parameter primitives."""
         from jaxdsl import types as T
 
         unary: dict = {}
@@ -339,17 +340,17 @@ class Generator:
             unary.setdefault(ps[0], []).append((n, r))
         if etype not in unary:
             return None
-        g, r = rng.choice(unary[etype])
+        f, r1 = rng.choice(unary[etype])
         if want is not None and T.BOOLEAN in want:
-            target = self._data_arg(rng, r, env)
-            return None if target is None else ([(PrimRef("matcher"), (PrimRef(g), target))], None)
-        if r not in unary:
+            target = self._data_arg(rng, r1, env)
+            return None if target is None else ([(PrimRef("matcher"), (PrimRef(f), target))], None)
+        if r1 not in unary:
             return None
-        f, r2 = rng.choice(unary[r])
-        last = [n for n, r3 in unary.get(r2, ()) if want is None or r3 in want]
-        if not last:
+        g, r2 = rng.choice(unary[r1])
+        hs = [n for n, r3 in unary.get(r2, ()) if want is None or r3 in want]
+        if not hs:
             return None
-        return [(PrimRef("chain"), (PrimRef(rng.choice(last)), PrimRef(f), PrimRef(g)))], None
+        return [(PrimRef("chain"), (PrimRef(rng.choice(hs)), PrimRef(g), PrimRef(f)))], None
 
     def _hof_candidate(self, rng, name: str, env):
         """A container primitive call with an element function built for the container's
