@@ -34,7 +34,8 @@ persists, and the smallest pool grid that still disagrees is chosen. The result 
 to ``--out/<name>.py``, a ready-to-run arc-dsl solver file whose header comment holds the
 input grid as a Python literal and both backends' results, and is reported with the
 primitive at fault (the last op of the minimal program). The last line printed is
-``fuzz: N programs (K skipped), M samples, D disagreements``; the exit status is 1 when
+``fuzz: N programs (K skipped), M samples, D disagreements``, after a line saying on how
+many of the M samples JAX overflowed (those compare nothing); the exit status is 1 when
 D > 0.
 
 A long run is chunked: every ``--chunk`` programs the counts and the next program number
@@ -792,6 +793,11 @@ class Finding:
 
 @dataclass
 class Summary:
+    """Counts of a run: ``samples`` are the (program, grid) pairs of the programs not
+    skipped; of those, ``overflowed`` JAX marked overflowed (nothing to compare: the runner
+    re-runs such pairs with the reference), None when a resumed state file predates the
+    count."""
+
     programs: int = 0
     skipped: int = 0
     samples: int = 0
@@ -799,6 +805,7 @@ class Summary:
     skip_reasons: Counter = field(default_factory=Counter)
     earlier: list = field(default_factory=list)    # disagreements of resumed chunks (state dicts)
     first: int = 0                                  # the run's first program number (--first)
+    overflowed: int | None = 0
 
     @property
     def disagreements(self) -> int:
@@ -852,6 +859,8 @@ def fuzz(count: int, seed: int, pool: Sequence, length_max: int = 40, n_samples:
             summary.skip_reasons[c.skipped.split(":")[0]] += 1
             continue
         summary.samples += len(grids)
+        if summary.overflowed is not None:
+            summary.overflowed += sum(j.overflow for j in c.jax)
         if not c.bad:
             continue
         g = min((grids[i] for i in c.bad), key=lambda g: len(g) * len(g[0]))
@@ -919,7 +928,8 @@ def save_state(path: str | Path, settings: dict, next_k: int, summary: Summary) 
     import tempfile
 
     doc = {**settings, "first": summary.first, "next": next_k, "programs": summary.programs, "skipped": summary.skipped,
-           "samples_compared": summary.samples, "skip_reasons": dict(summary.skip_reasons),
+           "samples_compared": summary.samples, "samples_overflowed": summary.overflowed,
+           "skip_reasons": dict(summary.skip_reasons),
            "disagreements": summary.earlier + [{"program": f.program.name, "primitive": fault(f.minimal),
                                                 "file": str(f.path) if f.path else None}
                                                for f in summary.findings]}
@@ -950,7 +960,8 @@ def load_state(path: str | Path, settings: dict) -> tuple[int, Summary]:
         raise ValueError(f"{path}: the saved run used {', '.join(differ)}; resume with its flags "
                          "or use another --out")
     summary = Summary(doc["programs"], doc["skipped"], doc["samples_compared"], [],
-                      Counter(doc["skip_reasons"]), list(doc["disagreements"]), int(doc.get("first", 0)))
+                      Counter(doc["skip_reasons"]), list(doc["disagreements"]), int(doc.get("first", 0)),
+                      doc.get("samples_overflowed"))
     return int(doc["next"]), summary
 
 
@@ -1040,6 +1051,9 @@ def main(argv):
         print(f"disagreements of earlier chunks: {len(summary.earlier)} (listed in {state})")
     if summary.skip_reasons:
         print("skipped: " + ", ".join(f"{n} {why}" for why, n in sorted(summary.skip_reasons.items())))
+    if summary.overflowed is not None and summary.samples:
+        print(f"samples JAX overflowed on (not compared; the runner's fallback covers them): "
+              f"{summary.overflowed} of {summary.samples} ({summary.overflowed / summary.samples:.1%})")
     print(f"time: {time.perf_counter() - t0:.1f} s")
     print(summary.line())
     sys.stdout.flush()

@@ -89,6 +89,18 @@ def test_small_wide_fuzz_run_agrees():
     assert not summary.findings, [fuzz.program_source(f.minimal) for f in summary.findings]
 
 
+def test_samples_jax_overflowed_on_are_counted(monkeypatch):
+    """``upscale(I, FIVE)`` needs 150 columns for a 30-wide grid, beyond its inferred
+    capacity, and 15 for a 3-wide one: one of the two samples overflows, and the summary
+    (and its state file) says so."""
+    (program,) = parse_source("def solve_fuzz_up(I):\n    O = upscale(I, FIVE)\n    return O\n")
+    monkeypatch.setattr(fuzz.Generator, "program", lambda self, seed, k: program)
+    wide = next(g for g in _pool() if len(g[0]) == 30)
+    small = next(g for g in _pool() if len(g[0]) == 3)
+    summary = fuzz.fuzz(1, seed=0, pool=[wide, small], n_samples=2, log=lambda s: None)
+    assert (summary.samples, summary.overflowed, summary.disagreements) == (2, 1, 0)
+
+
 PLANTED = """
 from dsl import *
 from constants import *
@@ -159,7 +171,7 @@ def test_chunked_run_resumes_to_the_same_counts(tmp_path):
     resumed = fuzz.fuzz(4, seed=3, pool=pool, length_max=6, n_samples=4, log=lambda s: None, start=start,
                         summary=summary)
     assert resumed.line() == whole.line()
-    assert (resumed.programs, resumed.samples) == (4, whole.samples)
+    assert (resumed.programs, resumed.samples, resumed.overflowed) == (4, whole.samples, whole.overflowed)
     with pytest.raises(ValueError, match=r"--seed 3 \(now 4\)"):
         fuzz.load_state(state, {**settings, "seed": 4})
     with pytest.raises(ValueError, match=r"--profile 'solvers' \(now 'wide'\)"):
@@ -169,6 +181,8 @@ def test_chunked_run_resumes_to_the_same_counts(tmp_path):
 def test_a_run_from_first_covers_the_rest_of_the_seed(tmp_path):
     """``--first`` splits one seed between runs: programs 0..1 and 2..3 together count as
     programs 0..3 in one run, and the state keeps where the second run began."""
+    import json
+
     settings = {"seed": 3, "length_max": 6, "samples": 4, "data": "arc1"}
     pool = _pool()
     kw = dict(seed=3, pool=pool, length_max=6, n_samples=4, log=lambda s: None)
@@ -180,6 +194,11 @@ def test_a_run_from_first_covers_the_rest_of_the_seed(tmp_path):
     fuzz.save_state(state, settings, 4, tail)
     start, summary = fuzz.load_state(state, settings)
     assert (start, summary.first, summary.programs) == (4, 2, 2)
+    # a state file written before the overflow count existed: the count is unknown
+    doc = json.loads(state.read_text())
+    del doc["samples_overflowed"]
+    state.write_text(json.dumps(doc))
+    assert fuzz.load_state(state, settings)[1].overflowed is None
 
 
 # ------------------------------------------------------------------ hypothesis: generated grids
@@ -256,10 +275,12 @@ def test_cli_runs_resumes_and_splits_a_seed(tmp_path):
     continues it; ``--first`` starts a second range of the same seed; a ``--first`` past
     ``--programs`` is a one-line error (exit 2)."""
     import json
+    import re
 
     a = _fuzz_cli("--programs", "2", "--seed", "2", "--out", str(tmp_path / "a"))
     assert a.returncode == 0, a.stderr
     assert a.stdout.strip().splitlines()[-1].startswith("fuzz: 2 programs"), a.stdout
+    assert re.search(r"^samples JAX overflowed on .*: \d+ of \d+ ", a.stdout, re.M), a.stdout
     more = _fuzz_cli("--programs", "3", "--seed", "2", "--out", str(tmp_path / "a"), "--resume")
     assert more.returncode == 0, more.stderr
     assert "resuming at program 2 of 3" in more.stdout and "fuzz: 3 programs" in more.stdout
