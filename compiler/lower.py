@@ -309,13 +309,15 @@ class KernelCache:
         pytree of ``jax.ShapeDtypeStruct`` (from the executable: no second trace).
         Compilations stay sequential: compiling in a thread pool while tracing crashed
         XLA:CPU in the persistent-cache write (JAX 0.10.2)."""
-        from jaxdsl.cache import export_store
+        from jaxdsl.cache import export_store, note_reload
 
         if count:
             self._lookup(segment)
         key = self._shape_key(segment, specs)
         if key in self._executables:
             return False, self._out_specs[key]
+        if key in self._out_specs:      # built earlier in this process, unloaded by _trim
+            note_reload()
         store = export_store()
         digest = store.digest(key) if store is not None else None
         if digest is None:

@@ -21,6 +21,27 @@ import jax.monitoring
 
 _HIT = "/jax/compilation_cache/cache_hits"
 _MISS = "/jax/compilation_cache/cache_misses"
+_RELOADS = 0
+"""Executables loaded again in this process after it unloaded them (:func:`note_reload`)."""
+
+
+def note_reload() -> None:
+    """Count one executable that :class:`compiler.lower.KernelCache` loads again after
+    unloading it (past its memory-mapping budget): the persistent-cache hit that follows is
+    on an entry this process wrote or already counted, not a sign that the cache was warm."""
+    global _RELOADS
+    _RELOADS += 1
+
+
+def _has_entries(path: str | Path | None) -> bool:
+    """Whether JAX's compilation cache directory ``path`` holds any executable (``*-cache``)."""
+    if not path:
+        return False
+    try:
+        with os.scandir(path) as it:
+            return any(e.name.endswith("-cache") for e in it)
+    except OSError:
+        return False
 
 
 def default_cache_dir() -> Path:
@@ -77,18 +98,36 @@ def check_cache_dir(path: str | Path) -> Path:
 
 class CacheMonitor:
     """Counts persistent-cache hits and misses (and :class:`ExportStore` hits and misses)
-    from the moment it is created."""
+    from the moment it is created.
+
+    Hits that do not show a warm cache are left out of :attr:`warm_hits`: all of them when
+    the cache directory held no executable when the monitor was created (every hit is then
+    on an entry this process wrote: two kernels of one HLO, or a kernel loaded again), and
+    otherwise the reloads of kernels this process unloaded (:func:`note_reload`)."""
 
     def __init__(self):
         self.hits = 0
         self.misses = 0
         self._store = _STORE
         self._start = (_STORE.hits, _STORE.misses) if _STORE is not None else (0, 0)
+        self._reloads = _RELOADS
+        self._empty_at_start = not _has_entries(jax.config.jax_compilation_cache_dir)
         jax.monitoring.register_event_listener(self._on_event)
 
+    @property
+    def warm_hits(self) -> int:
+        """Hits on entries that were in the cache before this process wrote or reloaded them."""
+        if self._empty_at_start:
+            return 0
+        return max(self.hits - (_RELOADS - self._reloads), 0)
+
     def describe(self, cache_dir) -> str:
-        """E.g. ``"warm: 93 hits, 0 misses in DIR (lowered kernels: 93 from the store, 0 traced)"``."""
-        text = f"{self.state()}: {self.hits} hits, {self.misses} misses in {cache_dir}"
+        """E.g. ``"warm: 93 hits, 0 misses in DIR (lowered kernels: 93 from the store, 0
+        traced)"``; hits on entries this run wrote or reloaded are named apart (``cold: 0
+        hits, 360 misses, 40 hits on this run's own entries in DIR ...``)."""
+        own = self.hits - self.warm_hits
+        text = f"{self.state()}: {self.warm_hits} hits, {self.misses} misses"
+        text += f", {own} hits on this run's own entries in {cache_dir}" if own else f" in {cache_dir}"
         if self._store is not None:
             text += (f" (lowered kernels: {self._store.hits - self._start[0]} from the store, "
                      f"{self._store.misses - self._start[1]} traced)")
@@ -101,13 +140,18 @@ class CacheMonitor:
             self.misses += 1
 
     def state(self) -> str:
-        """``"warm"`` (all hits), ``"cold"`` (all misses), ``"partly warm"`` or ``"unused"``."""
-        if self.hits and not self.misses:
+        """``"warm"`` (all hits), ``"cold"`` (all misses), ``"partly warm"`` or ``"unused"``,
+        counting :attr:`warm_hits` only (a cold start that reuses its own entries is cold;
+        a warm one that reloads kernels it unloaded stays warm)."""
+        hits = self.warm_hits
+        if hits and not self.misses:
             return "warm"
-        if self.misses and not self.hits:
+        if self.misses and not hits:
             return "cold"
-        if self.hits:
+        if hits:
             return "partly warm"
+        if self.hits:
+            return "warm" if not self._empty_at_start else "cold"
         return "unused"
 
 

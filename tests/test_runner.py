@@ -92,11 +92,13 @@ def test_cache_state_is_the_compile_steps(fast_tasks, monkeypatch):
     of them, as past ``MAP_BUDGET``) are persistent-cache hits that a cold run must not
     report as "partly warm"."""
     from compiler import lower
+    from jaxdsl import cache
     from jaxdsl.cache import CacheMonitor
 
     kernels = lower.KernelCache()
     monkeypatch.setattr(lower, "DEFAULT_KERNELS", kernels)
     monitor = CacheMonitor()
+    reloads = cache._RELOADS
     seen = []
 
     def report_then_unload():
@@ -112,6 +114,38 @@ def test_cache_state_is_the_compile_steps(fast_tasks, monkeypatch):
     assert result.kernels > 0 and hits + misses >= result.kernels
     assert f": {hits} hits, {misses} misses in DIR" in result.cache_state
     assert monitor.hits >= hits + result.kernels      # the run reloaded every kernel from the cache
+    assert cache._RELOADS - reloads == result.kernels   # ... and counted each as a reload
+    assert monitor.warm_hits == monitor.hits - result.kernels
+
+
+def test_cache_monitor_counts_only_hits_that_show_a_warm_cache(tmp_path):
+    """A run that started on an empty cache directory is cold whatever it reuses of its own
+    entries (the README's fresh-clone evaluate said "partly warm: 40 hits, 360 misses"); on
+    a cache that held entries, reloads of kernels the run unloaded are not warm hits."""
+    import jax.monitoring
+
+    from jaxdsl import cache
+
+    empty, full = tmp_path / "empty", tmp_path / "full"
+    empty.mkdir()
+    full.mkdir()
+    (full / "jit_kernel-0123abcd-cache").write_bytes(b"")
+    old = jax.config.jax_compilation_cache_dir
+    monitors = {}
+    for name, where in (("empty", empty), ("full", full)):
+        jax.config.update("jax_compilation_cache_dir", str(where))
+        try:
+            monitors[name] = cache.CacheMonitor()
+        finally:
+            jax.config.update("jax_compilation_cache_dir", old)
+    for event in [cache._MISS] * 3 + [cache._HIT] * 2:
+        jax.monitoring.record_event(event)
+    cache.note_reload()
+    cold, warm = monitors["empty"], monitors["full"]
+    assert (cold.hits, cold.warm_hits, cold.state()) == (2, 0, "cold")
+    assert cold.describe("D").startswith("cold: 0 hits, 3 misses, 2 hits on this run's own entries in D")
+    assert (warm.hits, warm.warm_hits, warm.state()) == (2, 1, "partly warm")
+    assert warm.describe("D").startswith("partly warm: 1 hits, 3 misses, 1 hits on this run's own entries in D")
 
 
 @pytest.mark.slow
