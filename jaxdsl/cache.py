@@ -103,7 +103,12 @@ class CacheMonitor:
     Hits that do not show a warm cache are left out of :attr:`warm_hits`: all of them when
     the cache directory held no executable when the monitor was created (every hit is then
     on an entry this process wrote: two kernels of one HLO, or a kernel loaded again), and
-    otherwise the reloads of kernels this process unloaded (:func:`note_reload`)."""
+    otherwise the reloads of kernels this process unloaded (:func:`note_reload`).
+
+    Attributes:
+      hits / misses: persistent-cache events since the monitor was created.
+      empty_at_start: the cache directory held no executable when it was created.
+    """
 
     def __init__(self):
         self.hits = 0
@@ -111,13 +116,13 @@ class CacheMonitor:
         self._store = _STORE
         self._start = (_STORE.hits, _STORE.misses) if _STORE is not None else (0, 0)
         self._reloads = _RELOADS
-        self._empty_at_start = not _has_entries(jax.config.jax_compilation_cache_dir)
+        self.empty_at_start = not _has_entries(jax.config.jax_compilation_cache_dir)
         jax.monitoring.register_event_listener(self._on_event)
 
     @property
     def warm_hits(self) -> int:
         """Hits on entries that were in the cache before this process wrote or reloaded them."""
-        if self._empty_at_start:
+        if self.empty_at_start:
             return 0
         return max(self.hits - (_RELOADS - self._reloads), 0)
 
@@ -151,7 +156,7 @@ class CacheMonitor:
         if hits:
             return "partly warm"
         if self.hits:
-            return "warm" if not self._empty_at_start else "cold"
+            return "warm" if not self.empty_at_start else "cold"
         return "unused"
 
 
