@@ -126,7 +126,10 @@ def _tables():
         for sg in REGISTRY[n]:
             if len(sg.params) in sigs and (n, tuple(sg.params), sg.result) not in sigs[len(sg.params)]:
                 sigs[len(sg.params)].append((n, tuple(sg.params), sg.result))
-    return {"sigs": sigs, "names": supported, "arity": arity, "callee_w": callee_w, "value_w": value_w,
+    unary: dict[str, list] = {}
+    for n, ps, r in sigs[1]:
+        unary.setdefault(ps[0], []).append((n, r))
+    return {"sigs": sigs, "unary": unary, "names": supported, "arity": arity, "callee_w": callee_w, "value_w": value_w,
             "consts": consts, "grid": GRID, "grid_prims": grid_prims, "registry": REGISTRY,
             "constructors": fns.CONSTRUCTORS, "container_hof": fns.CONTAINER_HOF,
             "function_prims": fns.FUNCTION_PRIMS}
@@ -289,6 +292,11 @@ class Generator:
         """``(name, params, result)`` of every data signature of ``arity`` parameters."""
         return self.t["sigs"][arity]
 
+    def _unary(self, param: str) -> list:
+        """``(name, result)`` of every one-parameter data signature taking ``param`` (in
+        :meth:`_sigs` order)."""
+        return self.t["unary"].get(param, [])
+
     def _elem_fn(self, rng, env, etype: str, want) -> tuple[list, Any] | None:
         """A one-parameter function of ``etype`` whose result type is in ``want`` (None: any):
         ``(constructor ops to emit first as (callee, args), function argument)``."""
@@ -297,7 +305,7 @@ class Generator:
             return self._wide_elem_fn(rng, env, etype, want)
         kind = rng.random()
         if kind < 0.35:
-            names = [n for n, ps, r in self._sigs(1) if ps == (etype,) and ok(r)]
+            names = [n for n, r in self._unary(etype) if ok(r)]
             return ([], PrimRef(rng.choice(names))) if names else None
         if kind < 0.7:
             rb = rng.random() < 0.6   # rbind fixes the last parameter, lbind the first
@@ -310,18 +318,17 @@ class Generator:
                 return None
             return [(PrimRef("rbind" if rb else "lbind"), (PrimRef(n), fixed))], None
         if kind < 0.88:
-            inner = [(n, r) for n, ps, r in self._sigs(1) if ps == (etype,)]
+            inner = self._unary(etype)
             if not inner:
                 return None
             g, r = rng.choice(inner)
-            outer = [n for n, ps, r2 in self._sigs(1) if ps == (r,) and ok(r2)]
+            outer = [n for n, r2 in self._unary(r) if ok(r2)]
             if not outer:
                 return None
             return [(PrimRef("compose"), (PrimRef(rng.choice(outer)), PrimRef(g)))], None
         unary = {}
-        for n, ps, r in self._sigs(1):
-            if ps == (etype,):
-                unary.setdefault(r, []).append(n)
+        for n, r in self._unary(etype):
+            unary.setdefault(r, []).append(n)
         opts = [n_ps for n_ps in ((n, ps) for n, ps, r in self._sigs(2) if ok(r))
                 if n_ps[1][0] in unary and n_ps[1][1] in unary]
         if not opts:
@@ -336,19 +343,16 @@ class Generator:
         one-parameter primitives."""
         from jaxdsl import types as T
 
-        unary: dict = {}
-        for n, ps, r in self._sigs(1):
-            unary.setdefault(ps[0], []).append((n, r))
-        if etype not in unary:
+        if not self._unary(etype):
             return None
-        f, r1 = rng.choice(unary[etype])
+        f, r1 = rng.choice(self._unary(etype))
         if want is not None and T.BOOLEAN in want:
             target = self._data_arg(rng, r1, env)
             return None if target is None else ([(PrimRef("matcher"), (PrimRef(f), target))], None)
-        if r1 not in unary:
+        if not self._unary(r1):
             return None
-        g, r2 = rng.choice(unary[r1])
-        hs = [n for n, r3 in unary.get(r2, ()) if want is None or r3 in want]
+        g, r2 = rng.choice(self._unary(r1))
+        hs = [n for n, r3 in self._unary(r2) if want is None or r3 in want]
         if not hs:
             return None
         return [(PrimRef("chain"), (PrimRef(rng.choice(hs)), PrimRef(g), PrimRef(f)))], None
@@ -400,9 +404,8 @@ class Generator:
             return None
         v = self._pick_var(rng, data, env)
         by_result: dict = {}
-        for n, ps, r in self._sigs(1):
-            if ps == (env.types[v],):
-                by_result.setdefault(r, []).append(n)
+        for n, r in self._unary(env.types[v]):
+            by_result.setdefault(r, []).append(n)
         if not by_result:
             return None
         names = by_result[rng.choice(sorted(by_result))]
