@@ -5,6 +5,7 @@
     python -m jaxdsl.bench --mode prims     # every signature: JAX µs/sample-op vs reference µs/call
     python -m jaxdsl.bench --mode memory    # bytes per sample of every DSL type
     python -m jaxdsl.bench --mode repr      # sorted rows vs a bitmap for Indices set ops
+    python -m jaxdsl.bench --mode split     # per program: JAX run vs reference time, split by overflow
 
 Compile measurements use long straight-line programs: with ``--source solvers`` (the
 default) the shipped solvers concatenated into one function, variables renamed, until the
@@ -31,12 +32,15 @@ from absl import app, flags
 
 FLAGS = flags.FLAGS
 
-flags.DEFINE_enum("mode", "compile", ["compile", "evaluate", "prims", "memory", "repr", "point"],
+flags.DEFINE_enum("mode", "compile", ["compile", "evaluate", "prims", "memory", "repr", "split", "point"],
                   "compile: compile time vs length; evaluate: throughput of both backends on --data "
                   "with the shipped programs; prims: every registry signature (or --prims), JAX µs per "
                   "sample-op vs reference µs per call on real ARC-AGI-1 arguments, as a Markdown table; "
                   "memory: bytes per sample of every DSL type; repr: sorted "
                   "rows vs a bitmap window for Indices set operations on real patches; "
+                  "split: per shipped program, the JAX run on every sample of --data against the "
+                  "reference's CPU time on every --split_step-th sample, split by whether JAX "
+                  "overflowed on the pair; "
                   "point: one (length, segment size) measurement (used internally).")
 flags.DEFINE_list("lengths", ["10", "30", "100", "300", "1000"], "Program lengths (ops) to measure.")
 flags.DEFINE_list("segment_sizes", ["1", "8", "32", "0"], "Ops per kernel to compare (0 = whole program).")
@@ -55,6 +59,8 @@ flags.DEFINE_string("data", "arc1", "Data for the run-time / evaluate measuremen
 flags.DEFINE_integer("repeats", 5, "Timed repetitions (the median is reported).")
 flags.DEFINE_string("out", None, "Write the measurements as JSON to this file.")
 flags.DEFINE_list("prims", None, "prims mode: only these primitives (default: every registry signature).")
+flags.DEFINE_integer("split_step", 10, "split mode: time the reference on every N-th sample (× N).")
+flags.DEFINE_list("split_programs", None, "split mode: only these shipped programs (default: all).")
 flags.DEFINE_string("config", None, "prims / memory modes: JSON config whose capacities to use "
                     "(default: configs/default.json values).")
 
@@ -435,6 +441,70 @@ def _repr_table() -> list[dict]:
     return out
 
 
+def _split_table() -> list[dict]:
+    """Per shipped program (or ``--split_programs``): seconds of the JAX run on every
+    sample of ``--data`` (warm kernels, all micro-batches, results fetched to the host;
+    not counting compilation), the pairs JAX overflowed on, and the reference executor's
+    CPU seconds (``time.process_time``, 10 s pair budget) on every ``--split_step``-th
+    sample, times ``--split_step``, split into the pairs JAX holds and those it overflows
+    on (which the exact fallback re-runs). A last row ``total`` sums the columns."""
+    import jax
+
+    from compiler.limits import DEFAULT_PAIR_TIMEOUT
+    from compiler.refexec import run_program
+    from jaxdsl import runner
+    from jaxdsl.cache import enable_persistent_cache
+    from jaxdsl.config import load_config
+    from jaxdsl.data import load_tasks, samples
+
+    enable_persistent_cache(None)
+    config = load_config(FLAGS.config)
+    batch = samples(load_tasks(FLAGS.data))
+    programs = runner.load_programs(runner.shipped_program_files())
+    if FLAGS.split_programs:
+        unknown = set(FLAGS.split_programs) - {p.name for p in programs}
+        if unknown:
+            raise app.UsageError(f"--split_programs: no shipped program named {', '.join(sorted(unknown))}")
+        programs = [p for p in programs if p.name in set(FLAGS.split_programs)]
+    n = len(batch)
+    count, _ = runner.micro_batches(n, config.batch_size)
+    size, sharding, spec = runner.batch_layout(config, 1, n)
+    inputs, _ = runner.stack_grids([s.input for s in batch], config.capacity.grid, count * size)
+    xs = [jax.device_put(jax.tree_util.tree_map(lambda a: a[b * size:(b + 1) * size], inputs), sharding)
+          for b in range(count)]
+    step = FLAGS.split_step
+    rows = []
+    for program, compiled in zip(programs, runner.compile_programs(programs, config)):
+        compiled.lower_all(spec)
+        t0 = time.perf_counter()
+        overflow = np.concatenate([np.asarray(jax.device_get(compiled(x)).overflow) for x in xs])[:n]
+        jax_s = time.perf_counter() - t0
+        held = overflowed = 0.0
+        for k in range(0, n, step):
+            t0 = time.process_time()
+            run_program(program, batch[k].input, timeout=DEFAULT_PAIR_TIMEOUT)
+            if overflow[k]:
+                overflowed += time.process_time() - t0
+            else:
+                held += time.process_time() - t0
+        row = {"program": program.name, "jax_s": jax_s, "overflow_pairs": int(overflow.sum()),
+               "reference_held_s": held * step, "reference_overflowed_s": overflowed * step}
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    keys = ("jax_s", "overflow_pairs", "reference_held_s", "reference_overflowed_s")
+    rows.append({"program": "total", **{k: sum(r[k] for r in rows) for k in keys}})
+    return rows
+
+
+def _split_markdown(rows: list[dict]) -> str:
+    lines = ["| program | JAX run s | overflowed pairs | reference s, pairs JAX holds | reference s, pairs JAX overflows |",
+             "|---|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['program']} | {r['jax_s']:.1f} | {r['overflow_pairs']:,} | "
+                     f"{r['reference_held_s']:.1f} | {r['reference_overflowed_s']:.1f} |")
+    return "\n".join(lines)
+
+
 def main(argv):
     del argv
     if FLAGS.mode == "point":
@@ -445,11 +515,13 @@ def main(argv):
                                        FLAGS.repeats, FLAGS.source)))
         return 0
     rows = {"compile": _compile_table, "evaluate": _evaluate_table, "prims": _prims_table,
-            "memory": _memory_table, "repr": _repr_table}[FLAGS.mode]()
+            "memory": _memory_table, "repr": _repr_table, "split": _split_table}[FLAGS.mode]()
     if FLAGS.mode == "compile":
         print(_markdown(rows))
     if FLAGS.mode == "prims":
         print(_prims_markdown(rows))
+    if FLAGS.mode == "split":
+        print(_split_markdown(rows))
     if FLAGS.out:
         with open(FLAGS.out, "w") as f:
             json.dump(rows, f, indent=1)
