@@ -61,7 +61,7 @@ flags.DEFINE_string("out", None, "Write the measurements as JSON to this file.")
 flags.DEFINE_list("prims", None, "prims mode: only these primitives (default: every registry signature).")
 flags.DEFINE_integer("split_step", 10, "split mode: time the reference on every N-th sample (× N).")
 flags.DEFINE_list("split_programs", None, "split mode: only these shipped programs (default: all).")
-flags.DEFINE_string("config", None, "prims / memory modes: JSON config whose capacities to use "
+flags.DEFINE_string("config", None, "prims / memory / split modes: JSON config whose capacities to use "
                     "(default: configs/default.json values).")
 
 _UNARY = ["rot90", "rot180", "rot270", "hmirror", "vmirror", "dmirror", "cmirror"]
@@ -443,11 +443,12 @@ def _repr_table() -> list[dict]:
 
 def _split_table() -> list[dict]:
     """Per shipped program (or ``--split_programs``): seconds of the JAX run on every
-    sample of ``--data`` (warm kernels, all micro-batches, results fetched to the host;
-    not counting compilation), the pairs JAX overflowed on, and the reference executor's
-    CPU seconds (``time.process_time``, 10 s pair budget) on every ``--split_step``-th
-    sample, times ``--split_step``, split into the pairs JAX holds and those it overflows
-    on (which the exact fallback re-runs). A last row ``total`` sums the columns."""
+    sample of ``--data`` (kernels compiled first and not counted; all micro-batches,
+    results fetched to the host), the pairs JAX overflowed on, and the reference
+    executor's CPU seconds (``time.process_time``, ``DEFAULT_PAIR_TIMEOUT`` per pair) on
+    every ``--split_step``-th sample, times ``--split_step``, split into the pairs JAX
+    holds and those it overflows on (which the exact fallback re-runs). A last row
+    ``total`` sums the columns."""
     import jax
 
     from compiler.limits import DEFAULT_PAIR_TIMEOUT
