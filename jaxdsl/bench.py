@@ -39,7 +39,7 @@ flags.DEFINE_enum("mode", "compile", ["compile", "evaluate", "prims", "memory", 
                   "memory: bytes per sample of every DSL type; repr: sorted "
                   "rows vs a bitmap window for Indices set operations on real patches; "
                   "split: per shipped program, the JAX run on every sample of --data against the "
-                  "reference's CPU time on every --split_step-th sample, split by whether JAX "
+                  "reference's time on every --split_step-th sample, split by whether JAX "
                   "overflowed on the pair; "
                   "point: one (length, segment size) measurement (used internally).")
 flags.DEFINE_list("lengths", ["10", "30", "100", "300", "1000"], "Program lengths (ops) to measure.")
@@ -442,15 +442,13 @@ def _repr_table() -> list[dict]:
 
 
 def _split_table() -> list[dict]:
-    """Per shipped program (or ``--split_programs``): seconds of the JAX run on every
-    sample of ``--data`` (kernels compiled first and not counted; all micro-batches,
-    results fetched to the host), the pairs JAX overflowed on, and the reference
-    executor's CPU seconds (``time.process_time``, ``DEFAULT_PAIR_TIMEOUT`` per pair) on
-    every ``--split_step``-th sample, times ``--split_step``, split into the pairs JAX
-    holds and those it overflows on (which the exact fallback re-runs). A last row
-    ``total`` sums the columns."""
-    import jax
-
+    """Per shipped program (or ``--split_programs``): the JAX backend's run time on every
+    sample of ``--data`` (``runner.run_jax`` of that program alone, without fallback: its
+    ``run_s``, compilation not counted), the pairs JAX overflowed on, and the reference
+    executor's seconds (wall time, as ``runner.run_reference`` times its run;
+    ``DEFAULT_PAIR_TIMEOUT`` per pair) on every ``--split_step``-th sample, times
+    ``--split_step``, split into the pairs JAX holds and those it overflows on (which the
+    exact fallback re-runs). A last row ``total`` sums the columns."""
     from compiler.limits import DEFAULT_PAIR_TIMEOUT
     from compiler.refexec import run_program
     from jaxdsl import runner
@@ -467,28 +465,21 @@ def _split_table() -> list[dict]:
         if unknown:
             raise app.UsageError(f"--split_programs: no shipped program named {', '.join(sorted(unknown))}")
         programs = [p for p in programs if p.name in set(FLAGS.split_programs)]
-    n = len(batch)
-    count, _ = runner.micro_batches(n, config.batch_size)
-    size, sharding, spec = runner.batch_layout(config, 1, n)
-    inputs, _ = runner.stack_grids([s.input for s in batch], config.capacity.grid, count * size)
-    xs = [jax.device_put(jax.tree_util.tree_map(lambda a: a[b * size:(b + 1) * size], inputs), sharding)
-          for b in range(count)]
     step = FLAGS.split_step
     rows = []
-    for program, compiled in zip(programs, runner.compile_programs(programs, config)):
-        compiled.lower_all(spec)
-        t0 = time.perf_counter()
-        overflow = np.concatenate([np.asarray(jax.device_get(compiled(x)).overflow) for x in xs])[:n]
-        jax_s = time.perf_counter() - t0
+    for program in programs:
+        result = runner.run_jax([program], batch, config, fallback=False)
+        overflow = result.runs[0].overflow
         held = overflowed = 0.0
-        for k in range(0, n, step):
-            t0 = time.process_time()
+        for k in range(0, len(batch), step):
+            t0 = time.perf_counter()
             run_program(program, batch[k].input, timeout=DEFAULT_PAIR_TIMEOUT)
+            seconds = time.perf_counter() - t0
             if overflow[k]:
-                overflowed += time.process_time() - t0
+                overflowed += seconds
             else:
-                held += time.process_time() - t0
-        row = {"program": program.name, "jax_s": jax_s, "overflow_pairs": int(overflow.sum()),
+                held += seconds
+        row = {"program": program.name, "jax_s": result.run_s, "overflow_pairs": int(overflow.sum()),
                "reference_held_s": held * step, "reference_overflowed_s": overflowed * step}
         rows.append(row)
         print(json.dumps(row), flush=True)
