@@ -1,7 +1,7 @@
 """Benchmarks: compile time against program length, and evaluate throughput per backend.
 
     python -m jaxdsl.bench --mode compile   # compile/run time vs program length & granularity
-    python -m jaxdsl.bench --mode evaluate  # pairs/s of the JAX and reference backends
+    python -m jaxdsl.bench --mode evaluate  # both backends side by side: times, overflow, identical files
     python -m jaxdsl.bench --mode prims     # every signature: JAX µs/sample-op vs reference µs/call
     python -m jaxdsl.bench --mode memory    # bytes per sample of every DSL type
     python -m jaxdsl.bench --mode repr      # sorted rows vs a bitmap for Indices set ops
@@ -33,8 +33,9 @@ from absl import app, flags
 FLAGS = flags.FLAGS
 
 flags.DEFINE_enum("mode", "compile", ["compile", "evaluate", "prims", "memory", "repr", "split", "point"],
-                  "compile: compile time vs length; evaluate: throughput of both backends on --data "
-                  "with the shipped programs; prims: every registry signature (or --prims), JAX µs per "
+                  "compile: compile time vs length; evaluate: the default evaluate (shipped programs on --data, "
+                  "every --task_step-th task) on both backends one after the other, with times, overflow and "
+                  "whether results.json and submission.json are identical; prims: every registry signature (or --prims), JAX µs per "
                   "sample-op vs reference µs per call on real ARC-AGI-1 arguments, as a Markdown table; "
                   "memory: bytes per sample of every DSL type; repr: sorted "
                   "rows vs a bitmap window for Indices set operations on real patches; "
@@ -46,8 +47,10 @@ flags.DEFINE_list("lengths", ["10", "30", "100", "300", "1000"], "Program length
 flags.DEFINE_list("segment_sizes", ["1", "8", "32", "0"], "Ops per kernel to compare (0 = whole program).")
 flags.DEFINE_integer("whole_max_ops", 100, "Skip points with more than this many ops per kernel "
                      "(compile time explodes; see docs/design.md).")
-flags.DEFINE_integer("timeout", 300, "Seconds allowed per measurement point.")
-flags.DEFINE_integer("batch_size", 2048, "Samples per micro-batch for the run-time measurement.")
+flags.DEFINE_integer("timeout", 300, "Seconds allowed per measurement point (evaluate mode: per "
+                     "evaluate process, only when given).")
+flags.DEFINE_integer("batch_size", 2048, "Samples per micro-batch for the run-time measurement "
+                     "(evaluate mode: passed on only when given; else the config's).")
 flags.DEFINE_integer("seed", 0, "Seed of the random program generator.")
 flags.DEFINE_integer("length", 10, "point mode: program length.")
 flags.DEFINE_enum("source", "solvers", ["solvers", "random"], "compile mode: programs made of the shipped "
@@ -61,7 +64,10 @@ flags.DEFINE_string("out", None, "Write the measurements as JSON to this file.")
 flags.DEFINE_list("prims", None, "prims mode: only these primitives (default: every registry signature).")
 flags.DEFINE_integer("split_step", 10, "split mode: time the reference on every N-th sample (× N).")
 flags.DEFINE_list("split_programs", None, "split mode: only these shipped programs (default: all).")
-flags.DEFINE_string("config", None, "prims / memory / split modes: JSON config whose capacities to use "
+flags.DEFINE_integer("task_step", 1, "evaluate mode: run every N-th task of --data (1 = all tasks).")
+flags.DEFINE_bool("cold", False, "evaluate mode: run the JAX backend first in an empty persistent cache "
+                  "(a fresh directory), then again warm in it; without it, once in the default cache.")
+flags.DEFINE_string("config", None, "prims / memory / split / evaluate modes: JSON config whose capacities to use "
                     "(default: configs/default.json values).")
 
 _UNARY = ["rot90", "rot180", "rot270", "hmirror", "vmirror", "dmirror", "cmirror"]
@@ -209,21 +215,105 @@ def _markdown(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _evaluate_tasks() -> list[str] | None:
+    """The task ids of ``--data`` that evaluate mode runs: every ``--task_step``-th one (all
+    tasks, None, at step 1)."""
+    if FLAGS.task_step <= 1:
+        return None
+    from jaxdsl.data import load_tasks
+
+    return [t.id for t in load_tasks(FLAGS.data)][::FLAGS.task_step]
+
+
+def _evaluate_step(name: str, cmd: list[str], out_dir: str) -> dict:
+    """One ``python -m jaxdsl.evaluate`` process: its summary.json (without the per-program and
+    per-task lists) plus ``step`` and ``wall_s`` (the whole process, imports and data loading
+    included), or ``error`` / ``timeout_s`` when it failed or ran past ``--timeout``."""
+    row = {"step": name}
+    t0 = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd + ["--out", out_dir], capture_output=True, text=True,
+                              timeout=FLAGS.timeout if FLAGS["timeout"].present else None)
+    except subprocess.TimeoutExpired:
+        row["timeout_s"] = FLAGS.timeout
+        return row
+    row["wall_s"] = round(time.perf_counter() - t0, 1)
+    if proc.returncode != 0:
+        row["error"] = proc.stderr.strip().splitlines()[-1:] or [f"exit code {proc.returncode}"]
+        return row
+    with open(f"{out_dir}/summary.json") as f:
+        summary = json.load(f)
+    for key in ("per_program", "solved"):
+        summary.pop(key, None)
+    row.update(summary)
+    return row
+
+
 def _evaluate_table() -> list[dict]:
+    """The default evaluate (or every ``--task_step``-th task of it) on both backends, one
+    process after the other: with ``--cold`` the JAX backend first in an empty persistent
+    cache, then warm in the same cache; then the reference backend; then whether their
+    results.json and submission.json are byte-identical. Rows are written to ``--out`` after
+    every step, so a run cut short keeps what it measured."""
+    import filecmp
+    import os
+
+    base = [sys.executable, "-m", "jaxdsl.evaluate", "--data", FLAGS.data, "--noprogress"]
+    tasks = _evaluate_tasks()
+    if tasks is not None:
+        base += ["--tasks", ",".join(tasks)]
+    if FLAGS["batch_size"].present:
+        base += ["--batch_size", str(FLAGS.batch_size)]
+    if FLAGS.config:
+        base += ["--config", FLAGS.config]
+    work = tempfile.mkdtemp(prefix="jaxdsl-bench-evaluate-")
+    cache = ["--cache_dir", f"{work}/cache"] if FLAGS.cold else []
+    steps = ([("jax, cold", base + cache)] if FLAGS.cold else []) + [
+        ("jax, warm" if FLAGS.cold else "jax", base + cache),
+        ("reference", base + ["--backend", "reference"])]
     rows = []
-    for backend in ("jax", "reference"):
-        cmd = [sys.executable, "-m", "jaxdsl.evaluate", "--backend", backend, "--data", FLAGS.data,
-               "--noprogress", "--out", f"/tmp/jaxdsl-bench-{backend}"]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise RuntimeError(proc.stderr)
-        with open(f"/tmp/jaxdsl-bench-{backend}/summary.json") as f:
-            summary = json.load(f)
-        summary.pop("per_program")
-        summary.pop("solved")
-        rows.append(summary)
-        print(json.dumps(summary), flush=True)
+    for k, (name, cmd) in enumerate(steps):
+        rows.append(_evaluate_step(name, cmd, f"{work}/out{k}"))
+        print(json.dumps(rows[-1]), flush=True)
+        _write_rows(rows)
+    jax_dir, ref_dir = f"{work}/out{len(steps) - 2}", f"{work}/out{len(steps) - 1}"
+    same = {}
+    for name in ("results.json", "submission.json"):
+        a, b = os.path.join(jax_dir, name), os.path.join(ref_dir, name)
+        same[name] = os.path.exists(a) and os.path.exists(b) and filecmp.cmp(a, b, shallow=False)
+    jax_row, ref_row = rows[-2], rows[-1]
+    ratio = (round(ref_row["wall_s"] / jax_row["wall_s"], 2)
+             if "run_s" in jax_row and "run_s" in ref_row else None)
+    rows.append({"step": "comparison", "identical": same, "reference_over_jax_wall": ratio,
+                 "tasks": len(tasks) if tasks else "all", "outputs": work})
+    print(json.dumps(rows[-1]), flush=True)
     return rows
+
+
+def _evaluate_markdown(rows: list[dict]) -> str:
+    lines = ["| step | compile s | run s | fallback s | wall s | overflowed pairs | limit pairs | samples |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        if r["step"] == "comparison":
+            lines.append(f"\nJAX{' (warm)' if FLAGS.cold else ''} is {r['reference_over_jax_wall']}× the "
+                         f"reference (wall time of the whole process); results.json identical: "
+                         f"{r['identical']['results.json']}, submission.json identical: "
+                         f"{r['identical']['submission.json']} (outputs in {r['outputs']})")
+        elif "wall_s" not in r or "run_s" not in r:
+            why = r.get("error") or f"> {r.get('timeout_s')} s"
+            lines.append(f"| {r['step']} | {why} |")
+        else:
+            lines.append(f"| {r['step']} | {r.get('compile_s', 0):.1f} | {r['run_s']:.1f} | "
+                         f"{r.get('fallback_s', 0):.1f} | {r['wall_s']:.1f} | {r.get('overflow_pairs', 0):,} | "
+                         f"{r.get('limit_pairs', 0):,} | {r['samples']:,} |")
+    return "\n".join(lines)
+
+
+def _write_rows(rows: list[dict]) -> None:
+    """Write ``rows`` to ``--out`` as JSON (when given)."""
+    if FLAGS.out:
+        with open(FLAGS.out, "w") as f:
+            json.dump(rows, f, indent=1)
 
 
 def _kernel_seconds(fn, batch) -> float:
@@ -514,9 +604,9 @@ def main(argv):
         print(_prims_markdown(rows))
     if FLAGS.mode == "split":
         print(_split_markdown(rows))
-    if FLAGS.out:
-        with open(FLAGS.out, "w") as f:
-            json.dump(rows, f, indent=1)
+    if FLAGS.mode == "evaluate":
+        print(_evaluate_markdown(rows))
+    _write_rows(rows)
     return 0
 
 
