@@ -202,15 +202,41 @@ def split_segments(typed: TypedProgram, segment_size: int | None, caps: Capacity
     return segments
 
 
-MAP_BUDGET = 40_000
-"""Memory mappings this process may hold before :class:`KernelCache` unloads its least
-recently used executables. Every loaded XLA:CPU executable holds about 80 (each compiled
-function gets its own code, read-only and data pages, JAX 0.10.2), and Linux allows
-``vm.max_map_count`` = 65,530 by default: past it LLVM fails with "Cannot allocate
-memory" and the process segfaults — a 15,848-op batt (700 distinct kernels) and compiling
-all 180 shipped solvers cold both crashed that way before this bound."""
+MAP_HEADROOM = 15_000
+"""Memory mappings kept free below the kernel's per-process limit (``vm.max_map_count``)
+for everything but loaded executables: compiling a kernel (LLVM), Python's and XLA's
+allocations."""
 
-TRIM_TO = 30_000
+MAP_CEILING = 50_000
+"""The most mappings loaded executables may hold, however high ``vm.max_map_count`` is:
+the budget also bounds the memory of loaded kernels (a long fuzz run builds thousands)."""
+
+
+def map_budget(max_map_count_path: str = "/proc/sys/vm/max_map_count") -> int:
+    """:data:`MAP_BUDGET` for this machine: ``vm.max_map_count`` less :data:`MAP_HEADROOM`,
+    at most :data:`MAP_CEILING` (50,000 on Linux's default limit of 65,530); 40,000 where
+    the limit cannot be read."""
+    try:
+        with open(max_map_count_path) as f:
+            limit = int(f.read().strip())
+    except (OSError, ValueError):
+        return 40_000
+    return max(1_000, min(MAP_CEILING, limit - MAP_HEADROOM))
+
+
+MAP_BUDGET = map_budget()
+"""Memory mappings this process may hold before :class:`KernelCache` unloads its least
+recently used executables. Every loaded XLA:CPU executable holds about 80–105 (each
+compiled function gets its own code, read-only and data pages, JAX 0.10.2), and Linux
+allows ``vm.max_map_count`` = 65,530 by default: past it LLVM fails with "Cannot allocate
+memory" and the process segfaults — a 15,848-op batt (700 distinct kernels) and compiling
+all 180 shipped solvers cold both crashed that way before this bound. Until session 17 it
+was a fixed 40,000: the full batt's 444 executables hold 47,200 mappings, so a run of it
+unloaded and reloaded about 375 executables in every micro-batch (a batt's micro-batches
+run the same kernels in the same order, the worst case for least-recently-used); with
+50,000 none is reloaded and its run is 11 % faster (docs/benchmarks.md, session 17)."""
+
+TRIM_TO = MAP_BUDGET * 3 // 4
 """Once the mappings exceed :data:`MAP_BUDGET`, :class:`KernelCache` unloads executables
 until they are at most this many (hysteresis), so that a long fuzz run does not pay for a
 trim every few new kernels. An unloaded executable's mappings go with its last reference

@@ -345,6 +345,20 @@ def test_kernel_cache_unloads_to_the_low_water_mark_and_reloads(monkeypatch):
     assert grid_from_numpy(np.asarray(after[0].cells[0]), after[0].h[0], after[0].w[0]) == ((4, 2), (3, 1))
 
 
+@pytest.mark.parametrize("limit,budget", [("65530\n", 50_000), ("60000", 45_000), ("262144", 50_000),
+                                          ("12000", 1_000), ("not a number", 40_000), (None, 40_000)])
+def test_map_budget_follows_the_kernels_limit(tmp_path, limit, budget):
+    """The mapping budget is ``vm.max_map_count`` less the headroom, at most the ceiling;
+    40,000 where the limit cannot be read."""
+    from compiler import lower
+
+    path = tmp_path / "max_map_count"
+    if limit is not None:
+        path.write_text(limit)
+    assert lower.map_budget(str(path)) == budget
+    assert lower.TRIM_TO == lower.MAP_BUDGET * 3 // 4 < lower.MAP_BUDGET <= lower.MAP_CEILING
+
+
 def test_kernel_cache_collects_cycles_only_when_unloading_freed_nothing(monkeypatch):
     """Unloading relies on reference counting; the (slow) full ``gc.collect()`` runs only
     when a batch of unloaded executables freed no mappings (they sat in reference cycles)."""
