@@ -28,6 +28,7 @@ and the primitive gets a :class:`~jaxdsl.values.Capacity` whose ``grid`` is the 
 from __future__ import annotations
 
 import collections
+import contextlib
 import functools
 import gc
 from dataclasses import dataclass
@@ -270,6 +271,7 @@ class KernelCache:
     Loaded executables are kept in least-recently-used order and unloaded when the
     process's memory mappings exceed :data:`MAP_BUDGET`; an unloaded kernel is loaded again
     when next needed (:meth:`ensure`: from the export store and JAX's cache, no tracing).
+    Least recently used go first, except within :meth:`cyclic` (a batt's micro-batches).
 
     Attributes:
       hits / misses: segment lookups (:meth:`compile_once`, :meth:`ensure`) whose structure
@@ -286,10 +288,34 @@ class KernelCache:
         self.misses = 0
         self.unloaded = 0
         self._counted = (0, 0)      # (mappings, loaded executables) at the last map_count()
+        self._cyclic = False
+
+    @contextlib.contextmanager
+    def cyclic(self):
+        """Within this context the executables are used in one order again and again (a
+        batt's kernels, micro-batch after micro-batch), so :meth:`_trim` unloads the most
+        recently used first, keeping the one just loaded: the next use of those is the
+        furthest away. With N kernels of which C fit under :data:`MAP_BUDGET`, a micro-batch
+        then reloads about N − C instead of all N, as least-recently-used would."""
+        saved, self._cyclic = self._cyclic, True
+        try:
+            yield self
+        finally:
+            self._cyclic = saved
+
+    def _unload_one(self) -> None:
+        if self._cyclic:
+            newest = self._executables.popitem(last=True)
+            self._executables.popitem(last=True)
+            self._executables[newest[0]] = newest[1]
+        else:
+            self._executables.popitem(last=False)
+        self.unloaded += 1
 
     def _trim(self) -> None:
-        """When the mappings exceed :data:`MAP_BUDGET`, unload least recently used
-        executables until they are at most :data:`TRIM_TO` (at least 16 stay loaded)."""
+        """When the mappings exceed :data:`MAP_BUDGET`, unload executables until they are at
+        most :data:`TRIM_TO` (at least 16 stay loaded): the least recently used, or within
+        :meth:`cyclic` the most recently used but the newest."""
         if len(self._executables) < 64:
             return
         maps, loaded = self._counted
@@ -300,8 +326,7 @@ class KernelCache:
             while count > TRIM_TO and len(self._executables) > 16:
                 excess = -(-(count - TRIM_TO) // MAPS_MEASURED)
                 for _ in range(max(1, min(excess, len(self._executables) - 16))):   # a batch, then recount
-                    self._executables.popitem(last=False)
-                    self.unloaded += 1
+                    self._unload_one()
                 before, count = count, map_count()
                 if count >= before:     # nothing freed by reference counting: collect cycles
                     gc.collect()

@@ -27,6 +27,7 @@ the one of the second call.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 from dataclasses import dataclass
@@ -282,9 +283,20 @@ def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Conf
       ProgramError: a batt cannot be compiled for JAX (see :func:`compile_batt`).
       DeviceError: too few devices.
     """
+    compiled = [compile_batt(b, config, on_error) for b in batts]
+    with contextlib.ExitStack() as stack:
+        # micro-batch after micro-batch, a batt runs the same kernels in the same order
+        for kernels in {id(cp.kernels): cp.kernels for cp in compiled}.values():
+            stack.enter_context(kernels.cyclic())
+        return _run_compiled_batts(batts, compiled, samples, config, devices, on_error, progress, fallback,
+                                   pair_timeout, fallback_workers, cache_report)
+
+
+def _run_compiled_batts(batts, compiled, samples, config, devices, on_error, progress, fallback, pair_timeout,
+                        fallback_workers, cache_report) -> RunResult:
+    """:func:`run_batts_jax` after :func:`compile_batt`."""
     caps = config.capacity
     names = candidate_names(batts)
-    compiled = [compile_batt(b, config, on_error) for b in batts]
     n = len(samples)
     n_batches, _ = micro_batches(n, config.batch_size, devices)
     batch, sharding, _ = batch_layout(config, devices, n)
