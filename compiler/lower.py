@@ -235,7 +235,7 @@ all 180 shipped solvers cold both crashed that way before this bound. Until sess
 was a fixed 40,000: the full batt's 444 executables hold 47,200 mappings, so a run of it
 unloaded and reloaded about 375 executables in every micro-batch (a batt's micro-batches
 run the same kernels in the same order, the worst case for least-recently-used); with
-50,000 none is reloaded and its run is 11 % faster (docs/benchmarks.md, session 17)."""
+50,000 none is reloaded and its run is 15–18 % faster (docs/benchmarks.md, session 17)."""
 
 TRIM_TO = MAP_BUDGET * 3 // 4
 """Once the mappings exceed :data:`MAP_BUDGET`, :class:`KernelCache` unloads executables
