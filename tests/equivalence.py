@@ -81,11 +81,14 @@ def _run_batched(batched: Callable, args: tuple, n: int, chunk: int):
     ``n`` cases) in calls of a bucketed size (:func:`_bucket`; the last call padded with
     copies of case 0); returns host ``(values, oks, overflows)`` with ``n`` entries."""
     size = _bucket(n, chunk)
-    pad = -n % size
-    if pad:
-        args = jax.tree_util.tree_map(lambda x: np.concatenate([x, np.repeat(x[:1], pad, axis=0)]), args)
-    parts = [jax.device_get(batched(*jax.tree_util.tree_map(lambda x: x[s:s + size], args)))
-             for s in range(0, n + pad, size)]
+
+    def piece(x, s):     # cases s … s + size - 1; only the last call is padded (no copy of x)
+        part = x[s:s + size]
+        short = size - part.shape[0]
+        return np.concatenate([part, np.repeat(x[:1], short, axis=0)]) if short else part
+
+    parts = [jax.device_get(batched(*jax.tree_util.tree_map(lambda x: piece(x, s), args)))
+             for s in range(0, n, size)]
     joined = jax.tree_util.tree_map(lambda *xs: np.concatenate([np.asarray(x) for x in xs])[:n],
                                     *parts)
     values, oks, overflows = joined
