@@ -337,8 +337,7 @@ class KernelCache:
     def _shape_key(segment: Segment, args) -> tuple:
         # the counter (args[0]) fixes the batch size of segments that read only constants
         leaves = jax.tree_util.tree_leaves((args[0],) + tuple(args[2:]))
-        return (segment.key, tuple((tuple(x.shape), str(x.dtype), str(getattr(x, "sharding", None)))
-                                   for x in leaves))
+        return (segment.key, tuple(_leaf_key(x.shape, x.dtype, getattr(x, "sharding", None)) for x in leaves))
 
     def _lookup(self, segment: Segment) -> None:
         if segment.key in self._structures:
@@ -445,6 +444,15 @@ class KernelCache:
         kernel = jax.jit(jax.vmap(body, in_axes=(0, None) + (0,) * n_in))
         self._kernels[segment.key] = kernel
         return kernel
+
+
+@functools.lru_cache(maxsize=4096)
+def _leaf_key(shape, dtype, sharding) -> tuple:
+    """``(shape, dtype name, sharding text)`` of one kernel argument, as
+    :meth:`KernelCache._shape_key` keys it: texts, so that the key's ``repr`` is stable
+    across processes (:meth:`jaxdsl.cache.ExportStore.digest`). Memoised: a batt looks up
+    its kernels once per op, and formatting a sharding costs ~10 µs."""
+    return tuple(shape), str(dtype), str(sharding)
 
 
 DEFAULT_KERNELS = KernelCache()
