@@ -19,7 +19,8 @@ backends run every batt on every sample of the data:
 The JAX backend compiles each batt once (per-op kernels shared with every program) with
 every candidate and score variable as an output; an entry that overflowed on a sample is
 re-run exactly by :func:`compiler.batt.run_batt_reference` on its slice of the batt
-(:func:`entry_batt`; the whole batt where ``S`` did not fit).
+(:func:`sub_batt`; the whole batt where ``S`` did not fit), in worker processes that start
+during the JAX run (:mod:`jaxdsl.fallback`).
 Unlike tokpidjin's two calls per sample (``C = None`` then ``C = O``), each sample runs
 once with ``C`` known where it is: candidates do not read ``C``, and a differ's value is
 the one of the second call.
@@ -41,7 +42,7 @@ from compiler.errors import TypeInferenceError
 from compiler.infer import infer
 from compiler.limits import DEFAULT_PAIR_TIMEOUT
 from compiler.lower import CompiledProgram
-from jaxdsl import fallback
+from jaxdsl import fallback as fb
 from jaxdsl.config import Config
 from jaxdsl.containers import stack_samples
 from jaxdsl.data import Sample
@@ -198,21 +199,20 @@ def sub_batt(batt: Batt, candidates=(), scores=(), needed: frozenset | None = No
                                candidates=tuple(candidates), scores=tuple(scores))
 
 
-def _fallback(batt: Batt, col: "_Collector", whole: np.ndarray, on_error: str, types,
-              timeout: float | None = None, workers: int = 1) -> None:
-    """Re-run overflowed entries exactly: whole samples where ``whole`` (their ``S`` did
-    not fit), else, per sample, the union of its overflowed entries' slices in one
-    reference run (a solver's candidate and the differ scores of its output share it);
-    spread over ``workers`` processes (:mod:`jaxdsl.fallback`)."""
-    samples = col.samples
-    jobs = [(int(k), None, None) for k in np.flatnonzero(whole)]
-    for k in np.flatnonzero((col.c_ovf.any(axis=0) | col.s_ovf.any(axis=0)) & ~whole):
-        jobs.append((int(k), [int(j) for j in np.flatnonzero(col.c_ovf[:, k])],
-                     [int(j) for j in np.flatnonzero(col.s_ovf[:, k])]))
-    inputs = {k: (demos_as_S(samples[k].demos), samples[k].input, samples[k].output) for k, _, _ in jobs}
-    state = {"batt": batt, "inputs": inputs, "on_error": on_error, "types": types, "timeout": timeout}
-    for k, cs, ss, result in fallback.run_jobs(fallback.batt_samples, jobs, state, workers):
-        col.put_reference(k, result, cs, ss)
+def _fallback_jobs(b: int, col: "_Collector", whole: np.ndarray, ks: np.ndarray) -> list:
+    """The exact fallback's jobs for batt ``b`` on the samples ``ks``
+    (:func:`jaxdsl.fallback.batt_samples`): the whole batt where ``whole`` (the sample's
+    ``S`` did not fit), else, per sample, the union of its overflowed entries' slices in
+    one reference run (a solver's candidate and the differ scores of its output share it)."""
+    jobs = []
+    for k in ks:
+        k = int(k)
+        if whole[k]:
+            jobs.append((b, k, None, None))
+        elif col.c_ovf[:, k].any() or col.s_ovf[:, k].any():
+            jobs.append((b, k, [int(j) for j in np.flatnonzero(col.c_ovf[:, k])],
+                         [int(j) for j in np.flatnonzero(col.s_ovf[:, k])]))
+    return jobs
 
 
 def _reference_one(batt: Batt, sample: Sample, on_error: str, types, timeout: float | None = None):
@@ -276,7 +276,9 @@ def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Conf
 
     ``fallback``: re-run overflowed entries with the reference executor (each entry gets
     ``pair_timeout`` seconds for its slice, as in :func:`run_batts_reference`),
-    in ``fallback_workers`` processes (:mod:`jaxdsl.fallback`). ``cache_report``: as in
+    in ``fallback_workers`` processes (:mod:`jaxdsl.fallback`); with more than one, a
+    micro-batch's fallback starts as soon as its JAX run ends and overlaps the JAX run of
+    the next micro-batches, so part of it is hidden in ``run_s``. ``cache_report``: as in
     :func:`jaxdsl.runner.run_jax` (the compile step's persistent-cache state).
 
     Raises:
@@ -320,54 +322,59 @@ def _run_compiled_batts(batts, compiled, samples, config, devices, on_error, pro
     bool_made = [_bool_made(cp) for cp in compiled]
     s_whole = [np.zeros(n, bool) for _ in batts]       # samples whose S did not fit
     op_ovf = 0
-    t0 = time.perf_counter()
-    for bi in range(n_batches):
-        rows = slice(bi * batch, (bi + 1) * batch)
-        real = max(0, min(batch, n - rows.start))
-        take = lambda tree: jax.tree_util.tree_map(lambda a: a[rows], tree)  # noqa: E731
-        x = jax.device_put(take(inputs), sharding)
-        c = jax.device_put(take(expected), sharding)
-        exp_rows = take(expected)
-        s_rows = jax.device_put(take(s_inputs), sharding) if s_inputs is not None else None
-        for cp, col, whole, batt, booleans in zip(compiled, cols, s_whole, batts, bool_made):
-            uses_s = reads_s(cp)
-            ok_in = {"C": has_expected[rows]}
-            if uses_s:
-                ok_in["S"] = ~s_overflow[rows]
-            outs, count = jax.device_get(cp.run(s_rows if uses_s else None, x, c, input_ok=ok_in))
-            op_ovf += int(np.sum(count[:real]))
-            ks = np.arange(rows.start, rows.start + real)
-            if uses_s:
-                whole[ks] |= s_overflow[rows][:real]      # S did not fit: the reference re-runs it
-            for j, cand in enumerate(batt.candidates):
-                value, ok, ovf = outs[cand.var]
-                ok, ovf = ok[:real], ovf[:real]
-                col.c_ok[j, ks], col.c_ovf[j, ks] = ok & ~ovf, ovf
-                col.c_match[j, ks] = grid_outcomes(value, ok, ovf, exp_rows, has_expected[rows], rows.start,
-                                                   test_rows, col.c_out[j])
-            for j, sc in enumerate(batt.scores):
-                value, ok, ovf = outs[sc.var]
-                ok, ovf = ok[:real], ovf[:real]
-                value = np.asarray(value)[:real]
-                # A component None (index outside the grid, …) or a bool makes the
-                # reference's value no pair of ints (_score_pair): not a valid score.
-                valid = ok & ~ovf & np.all(value != INT_NONE, axis=-1) & (sc.var not in booleans)
-                col.s_ok[j, ks], col.s_ovf[j, ks] = ok & ~ovf, ovf
-                col.s_valid[j, ks] = valid
-                col.s_val[j, ks] = np.where(valid[:, None], value, 0)
-            if bar:
-                bar.update(1)
-    run_s = time.perf_counter() - t0
-    if bar:
-        bar.close()
-    for col in cols:
-        col.c_jax, col.s_jax = col.c_ovf.copy(), col.s_ovf.copy()
-    fallback_s = 0.0
-    if fallback:
+    # The exact fallback of a micro-batch's overflowed entries starts in worker processes as
+    # soon as the micro-batch's JAX run ends, overlapping the next ones (as for programs,
+    # jaxdsl.runner.run_jax); its results are merged after the run.
+    state = {"batts": list(batts), "samples": list(samples), "on_error": on_error, "timeout": pair_timeout,
+             "types": [batt_types(b) if fallback and on_error == "default" else None for b in batts]}
+    with fb.Background(fb.batt_samples, state, fallback_workers if fallback else 1) as background:
         t0 = time.perf_counter()
-        for batt, col, whole in zip(batts, cols, s_whole):
-            types = batt_types(batt) if on_error == "default" else None
-            _fallback(batt, col, whole, on_error, types, pair_timeout, fallback_workers)
+        for bi in range(n_batches):
+            rows = slice(bi * batch, (bi + 1) * batch)
+            real = max(0, min(batch, n - rows.start))
+            take = lambda tree: jax.tree_util.tree_map(lambda a: a[rows], tree)  # noqa: E731
+            x = jax.device_put(take(inputs), sharding)
+            c = jax.device_put(take(expected), sharding)
+            exp_rows = take(expected)
+            s_rows = jax.device_put(take(s_inputs), sharding) if s_inputs is not None else None
+            ks = np.arange(rows.start, rows.start + real)
+            for b, (cp, col, whole, batt, booleans) in enumerate(zip(compiled, cols, s_whole, batts, bool_made)):
+                uses_s = reads_s(cp)
+                ok_in = {"C": has_expected[rows]}
+                if uses_s:
+                    ok_in["S"] = ~s_overflow[rows]
+                outs, count = jax.device_get(cp.run(s_rows if uses_s else None, x, c, input_ok=ok_in))
+                op_ovf += int(np.sum(count[:real]))
+                if uses_s:
+                    whole[ks] |= s_overflow[rows][:real]      # S did not fit: the reference re-runs it
+                for j, cand in enumerate(batt.candidates):
+                    value, ok, ovf = outs[cand.var]
+                    ok, ovf = ok[:real], ovf[:real]
+                    col.c_ok[j, ks], col.c_ovf[j, ks] = ok & ~ovf, ovf
+                    col.c_match[j, ks] = grid_outcomes(value, ok, ovf, exp_rows, has_expected[rows], rows.start,
+                                                       test_rows, col.c_out[j])
+                for j, sc in enumerate(batt.scores):
+                    value, ok, ovf = outs[sc.var]
+                    ok, ovf = ok[:real], ovf[:real]
+                    value = np.asarray(value)[:real]
+                    # A component None (index outside the grid, …) or a bool makes the
+                    # reference's value no pair of ints (_score_pair): not a valid score.
+                    valid = ok & ~ovf & np.all(value != INT_NONE, axis=-1) & (sc.var not in booleans)
+                    col.s_ok[j, ks], col.s_ovf[j, ks] = ok & ~ovf, ovf
+                    col.s_valid[j, ks] = valid
+                    col.s_val[j, ks] = np.where(valid[:, None], value, 0)
+                if fallback:
+                    background.submit(_fallback_jobs(b, col, whole, ks))
+                if bar:
+                    bar.update(1)
+        run_s = time.perf_counter() - t0
+        if bar:
+            bar.close()
+        for col in cols:
+            col.c_jax, col.s_jax = col.c_ovf.copy(), col.s_ovf.copy()
+        t0 = time.perf_counter()
+        for b, k, cs, ss, result in (background.results() if fallback else ()):
+            cols[b].put_reference(k, result, cs, ss)
         fallback_s = time.perf_counter() - t0
     runs, scores = [], []
     for col in cols:

@@ -153,24 +153,30 @@ def program_pairs(chunk: list) -> list:
 
 
 def batt_samples(chunk: list) -> list:
-    """Worker body for a batt: ``chunk`` of ``(sample index, candidate indices, score
-    indices)`` (both None: the whole batt); returns ``(k, cs, ss, BattRefResult)`` each,
-    running the backward slice of the listed entries (:func:`jaxdsl.batt_runner.sub_batt`)."""
-    from compiler.batt import entry_slices, run_batt_reference
+    """Worker body for batts: ``chunk`` of ``(batt index, sample index, candidate indices,
+    score indices)`` (both None: the whole batt); returns ``(b, k, cs, ss, BattRefResult)``
+    each, running the backward slice of the listed entries
+    (:func:`jaxdsl.batt_runner.sub_batt`) on the sample's ``(S, I, C)``. Reads ``batts``,
+    ``types`` (one per batt), ``samples`` (:class:`jaxdsl.data.Sample`), ``on_error`` and
+    ``timeout`` from the state."""
+    from compiler.batt import demos_as_S, entry_slices, run_batt_reference
     from jaxdsl.batt_runner import sub_batt
 
-    batt, inputs = _STATE["batt"], _STATE["inputs"]
-    slices = entry_slices(batt)      # candidates', then scores' slices (cached per batt)
-    first_score = len(batt.candidates)
-
+    batts, samples = _STATE["batts"], _STATE["samples"]
+    demos = _STATE.setdefault("_S", {})   # id(sample.demos) → S: once per task (its samples share it)
     out = []
-    for k, cs, ss in chunk:
-        part = batt
+    for b, k, cs, ss in chunk:
+        batt = part = batts[b]
         if cs is not None:
+            slices = entry_slices(batt)      # candidates', then scores' slices (cached per batt)
+            first_score = len(batt.candidates)
             cands, scs = [batt.candidates[j] for j in cs], [batt.scores[j] for j in ss]
             ops = set().union(*(slices[j][1] for j in cs), *(slices[first_score + j][1] for j in ss))
             part = sub_batt(batt, cands, scs, frozenset(batt.ops[i].target for i in ops))
-        S, I, C = inputs[k]
-        out.append((k, cs, ss, run_batt_reference(part, S, I, C, _STATE["on_error"], _STATE["types"],
-                                                  _STATE["timeout"])))
+        sample = samples[k]
+        if id(sample.demos) not in demos:
+            demos[id(sample.demos)] = demos_as_S(sample.demos)
+        result = run_batt_reference(part, demos[id(sample.demos)], sample.input, sample.output, _STATE["on_error"],
+                                    _STATE["types"][b], _STATE["timeout"])
+        out.append((b, k, cs, ss, result))
     return out

@@ -270,8 +270,8 @@ def test_sub_batt_is_the_backward_slice():
 
 def test_entry_fallback_makes_small_capacities_exact(monkeypatch):
     """Tiny capacities make many entries overflow; the per-entry fallback still gives the
-    reference's results, in this process and in two worker processes, and without it the
-    overflowed entries stay marked."""
+    reference's results, in this process and in two worker processes (started during the
+    JAX run, two batts in one run), and without it the overflowed entries stay marked."""
     small = dataclasses.replace(_config(), capacity=_config().capacity._replace(patch=24, object_cells=48, objects=6))
     batt = _batt(0.0)
     ref = batt_runner.run_batts_reference([batt], _samples())
@@ -283,8 +283,12 @@ def test_entry_fallback_makes_small_capacities_exact(monkeypatch):
     from jaxdsl import fallback
 
     monkeypatch.setattr(fallback, "MIN_PARALLEL", 1)
-    parallel = batt_runner.run_batts_jax([batt], _samples(), small, fallback_workers=2)
-    _same(ref, parallel)
+    both = [batt, _batt(0.3)]
+    parallel = batt_runner.run_batts_jax(both, _samples(), small, fallback_workers=2)
+    ref_both = batt_runner.run_batts_reference(both, _samples())
+    second = parallel.runs[len(ref.runs):] + parallel.scores[len(ref.scores):]
+    assert sum(int(np.sum(r.jax_overflow)) for r in second) > 0        # the second batt overflows too
+    _same(ref_both, parallel)
 
 
 TWIN_BATT = """def batt(task_id, S, I, C, log_path):
