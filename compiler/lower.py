@@ -28,9 +28,11 @@ and the primitive gets a :class:`~jaxdsl.values.Capacity` whose ``grid`` is the 
 from __future__ import annotations
 
 import collections
+import concurrent.futures
 import contextlib
 import functools
 import gc
+import os
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
@@ -265,6 +267,17 @@ def map_count() -> int:
         return 0
 
 
+LOAD_THREADS = int(os.environ.get("JAXDSL_LOAD_THREADS", 2))
+"""Threads that load executables from JAX's persistent cache (deserializing an XLA:CPU
+executable takes ≈ 20 ms, outside the GIL) while the main thread lowers the next kernels'
+wrappers (docs/benchmarks.md, session 18). ``$JAXDSL_LOAD_THREADS`` overrides it; 0 loads
+in the main thread."""
+
+LOADS_IN_FLIGHT = 4
+"""At most this many loads run ahead of the main thread, so that :meth:`KernelCache._trim`'s
+mapping count lags by at most a few executables."""
+
+
 class KernelCache:
     """Jitted, vmapped segment kernels keyed by segment structure; shared by all programs.
 
@@ -289,6 +302,8 @@ class KernelCache:
         self.unloaded = 0
         self._counted = (0, 0)      # (mappings, loaded executables) at the last map_count()
         self._cyclic = False
+        self._loader: concurrent.futures.ThreadPoolExecutor | None = None
+        self._loading: collections.deque = collections.deque()   # keys whose executable is a Future
 
     @contextlib.contextmanager
     def cyclic(self):
@@ -356,9 +371,13 @@ class KernelCache:
         serves it when warm).
 
         Returns ``(compiled_now, out_specs)``: whether it compiled, and the kernel's output
-        pytree of ``jax.ShapeDtypeStruct`` (from the executable: no second trace).
-        Compilations stay sequential: compiling in a thread pool while tracing crashed
-        XLA:CPU in the persistent-cache write (JAX 0.10.2)."""
+        pytree of ``jax.ShapeDtypeStruct`` (from the lowered module: no second trace).
+
+        A kernel whose module came from the store is compiled — in practice loaded from
+        JAX's cache — in one of :data:`LOAD_THREADS` threads while this one goes on
+        (:meth:`executable` and :meth:`drain` wait for it). Nothing is traced while such a
+        load runs (:meth:`drain` first): compiling in a thread while tracing crashed XLA:CPU
+        in the persistent-cache write (JAX 0.10.2)."""
         from jaxdsl.cache import export_store, note_reload
 
         if count:
@@ -370,10 +389,13 @@ class KernelCache:
             note_reload()
         store = export_store()
         digest = store.digest(key) if store is not None else None
+        exported = store.load(digest) if digest is not None else None
+        from_store = exported is not None
+        if not from_store:
+            self.drain()
         if digest is None:
-            executable = self.get(segment, caps).lower(*specs).compile()
+            lowered = self.get(segment, caps).lower(*specs)
         else:
-            exported = store.load(digest)
             if exported is None:
                 exported = jax.export.export(self.get(segment, caps))(*specs)
                 store.save(digest, exported)
@@ -382,19 +404,42 @@ class KernelCache:
             sharding = getattr(specs[0], "sharding", None)
             wrapper = jax.jit(exported.call, out_shardings=sharding) if sharding is not None else \
                 jax.jit(exported.call)
-            executable = wrapper.lower(*specs).compile()
-        self._executables[key] = executable
+            lowered = wrapper.lower(*specs)
         if key not in self._out_specs:
             self._out_specs[key] = jax.tree_util.tree_map(lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype),
-                                                          executable.out_info)
+                                                          lowered.out_info)
+        threaded = from_store and LOAD_THREADS > 0
+        self._executables[key] = self._load_in_thread(key, lowered) if threaded else lowered.compile()
         self._trim()
         return True, self._out_specs[key]
+
+    def _load_in_thread(self, key, lowered) -> concurrent.futures.Future:
+        """``lowered.compile()`` in a loader thread (at most :data:`LOADS_IN_FLIGHT` pending)."""
+        if self._loader is None:
+            self._loader = concurrent.futures.ThreadPoolExecutor(LOAD_THREADS, thread_name_prefix="jaxdsl-load")
+        while len(self._loading) >= LOADS_IN_FLIGHT:
+            self._resolve(self._loading.popleft())
+        self._loading.append(key)
+        return self._loader.submit(lowered.compile)
+
+    def _resolve(self, key):
+        """The executable under ``key`` (waiting for its load), or None if unloaded since."""
+        executable = self._executables.get(key)
+        if isinstance(executable, concurrent.futures.Future):
+            executable = executable.result()
+            self._executables[key] = executable      # same position in the LRU order
+        return executable
+
+    def drain(self) -> None:
+        """Wait for every executable still loading in a thread (re-raising its error)."""
+        while self._loading:
+            self._resolve(self._loading.popleft())
 
     def executable(self, segment: Segment, args) -> Callable | None:
         """The executable :meth:`compile_once` built for arguments shaped like ``args``, or
         None: calling it skips the jitted kernel's tracing and cache lookup."""
         key = self._shape_key(segment, args)
-        executable = self._executables.get(key)
+        executable = self._resolve(key)
         if executable is not None:
             self._executables.move_to_end(key)
         return executable
@@ -631,6 +676,7 @@ class CompiledProgram:
                 outs = jax.tree_util.tree_map(
                     lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype, sharding=sharding), outs)
             env.update(zip(seg.live_out, outs))
+        self.kernels.drain()
         return compiled
 
 

@@ -311,6 +311,42 @@ def test_kernel_cache_keys_include_grid_capacities():
     assert grid_from_numpy(np.asarray(value.cells[0]), value.h[0], value.w[0]) == ((1,), (2,), (1,), (2,))
 
 
+def test_kernels_from_the_export_store_load_in_threads(monkeypatch):
+    """A kernel whose module comes from the export store (conftest opens one) is loaded in a
+    loader thread; ``lower_all`` returns with every load finished (no Future left), the
+    results equal those of a cache that loads in the main thread, and nothing is loaded in a
+    thread when the module had to be traced."""
+    import concurrent.futures
+
+    from compiler import lower
+
+    src = one("    x1 = rot90(I)\n    x2 = hmirror(x1)\n    O = hconcat(x2, I)\n    return O\n")
+    caps = Capacity()
+    batch, _ = runner.stack_grids([((1, 2), (3, 4)), ((5,),)], caps.grid, 2)
+    batch = jax.device_put(batch)            # the run's arguments: the specs carry their sharding
+    spec = jax.tree_util.tree_map(lambda a: jax.ShapeDtypeStruct(a.shape, a.dtype, sharding=a.sharding), batch)
+    threaded = []
+    load = KernelCache._load_in_thread
+    monkeypatch.setattr(KernelCache, "_load_in_thread",
+                        lambda self, key, lowered: threaded.append(key) or load(self, key, lowered))
+
+    def lowered_and_run(threads: int):
+        monkeypatch.setattr(lower, "LOAD_THREADS", threads)
+        kernels = KernelCache()
+        cp = CompiledProgram(infer(src), caps, 1, kernels)
+        cp.lower_all(spec)
+        assert not any(isinstance(e, concurrent.futures.Future) for e in kernels._executables.values())
+        return jax.device_get(cp(batch)), len(kernels._executables)
+
+    lowered_and_run(0)                       # fills the store (if an earlier test did not)
+    assert threaded == []
+    inline, n = lowered_and_run(0)
+    assert threaded == []
+    loaded, _ = lowered_and_run(2)
+    assert len(threaded) == n == 3           # every kernel came from the store
+    chex.assert_trees_all_equal(inline, loaded)
+
+
 def test_kernel_cache_unloads_to_the_low_water_mark_and_reloads(monkeypatch):
     """Past ``MAP_BUDGET`` mappings the cache unloads its least recently used executables
     down to ``TRIM_TO`` in one go (one recount), keeps at least 16, and a program whose
