@@ -204,14 +204,10 @@ def _fallback_jobs(b: int, col: "_Collector", whole: np.ndarray, ks: np.ndarray)
     (:func:`jaxdsl.fallback.batt_samples`): the whole batt where ``whole`` (the sample's
     ``S`` did not fit), else, per sample, the union of its overflowed entries' slices in
     one reference run (a solver's candidate and the differ scores of its output share it)."""
-    jobs = []
-    for k in ks:
-        k = int(k)
-        if whole[k]:
-            jobs.append((b, k, None, None))
-        elif col.c_ovf[:, k].any() or col.s_ovf[:, k].any():
-            jobs.append((b, k, [int(j) for j in np.flatnonzero(col.c_ovf[:, k])],
-                         [int(j) for j in np.flatnonzero(col.s_ovf[:, k])]))
+    overflowed = col.c_ovf[:, ks].any(axis=0) | col.s_ovf[:, ks].any(axis=0)
+    jobs = [(b, k, None, None) for k in ks[whole[ks]].tolist()]
+    for k in ks[overflowed & ~whole[ks]].tolist():
+        jobs.append((b, k, np.flatnonzero(col.c_ovf[:, k]).tolist(), np.flatnonzero(col.s_ovf[:, k]).tolist()))
     return jobs
 
 
