@@ -2,8 +2,9 @@
 reach, each on one or two small tasks, checking the return code, the printed summary and
 the written files.
 
-Every run uses :func:`tests.test_runner.evaluate` (its own ``--out`` directory and
-``JAXDSL_CACHE_DIR`` under ``tmp_path``), so no run sees another test's compilation cache.
+Every run uses :func:`tests.test_runner.evaluate` (its own ``--out`` directory under
+``tmp_path``); the runs share the suite's compilation cache, except where a test checks
+the cache's state (``--cache_dir``).
 """
 
 from __future__ import annotations
@@ -56,13 +57,13 @@ def test_cache_dir_flag_cold_warm_and_partly_warm(tmp_path):
     """``--cache_dir`` holds the kernels (not ``$JAXDSL_CACHE_DIR``); the first run is cold,
     the same run again warm, a run adding a program partly warm — all with return code 0
     and the same results for the common program."""
-    cache = tmp_path / "xla"
+    cache, env_cache = tmp_path / "xla", tmp_path / "env-cache"
     args = ["--tasks", TASK, "--cache_dir", str(cache)]
-    cold = _ok(evaluate(tmp_path / "a", *args, *MIRRORS))
+    cold = _ok(evaluate(tmp_path / "a", *args, *MIRRORS, env={"JAXDSL_CACHE_DIR": str(env_cache)}))
     assert _cache_state(cold.stdout) == "cold", cold.stdout
     assert f"in {cache}" in cold.stdout
     assert any(cache.iterdir()), "--cache_dir is empty after a cold run"
-    assert not (tmp_path / "a" / "cache").exists(), "the environment's cache directory was used"
+    assert not env_cache.exists(), "the environment's cache directory was used"
 
     warm = _ok(evaluate(tmp_path / "b", *args, *MIRRORS))
     assert _cache_state(warm.stdout) == "warm", warm.stdout

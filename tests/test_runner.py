@@ -19,9 +19,13 @@ FAST_TASKS = ["007bbfb7", "3c9b0459", "6150a2bd", "68b16354", "a416b8f3", "c8f0f
 
 
 def evaluate(tmp: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``python -m jaxdsl.evaluate --noprogress --out tmp *args``, in the environment of the
+    tests (plus ``env``): its kernels go to the suite's persistent cache
+    (``$JAXDSL_CACHE_DIR``, as :func:`tests.conftest.pytest_configure` sets up), so that
+    runs of the same programs on the same data share them. A test about the cache's
+    state gives the run its own directory (``env`` or ``--cache_dir``)."""
     cmd = [sys.executable, "-m", "jaxdsl.evaluate", "--noprogress", "--out", str(tmp), *args]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, "JAXDSL_CACHE_DIR": str(tmp / "cache"), **(env or {})})
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env={**os.environ, **(env or {})})
 
 
 @pytest.fixture(scope="module")
@@ -292,15 +296,17 @@ SMALL_PROGRAMS = ["--programs", "tests/data/mirrors.py", "--programs", "tests/da
 
 def test_cli_devices_4_equals_devices_1_and_cache_warms(tmp_path):
     tasks = ",".join(FAST_TASKS)
-    one = evaluate(tmp_path / "d1", "--tasks", tasks, "--batch_size", "64", *SMALL_PROGRAMS)
+    own = {"JAXDSL_CACHE_DIR": str(tmp_path / "cache")}
+    one = evaluate(tmp_path / "d1", "--tasks", tasks, "--batch_size", "64", *SMALL_PROGRAMS, env=own)
     assert one.returncode == 0, one.stderr
-    four = evaluate(tmp_path / "d4", "--tasks", tasks, "--batch_size", "64", "--devices", "4", *SMALL_PROGRAMS)
+    four = evaluate(tmp_path / "d4", "--tasks", tasks, "--batch_size", "64", "--devices", "4", *SMALL_PROGRAMS,
+                    env=own)
     assert four.returncode == 0, four.stderr
     assert "on 4 device(s)" in four.stdout and "tasks solved" in four.stdout
     r1 = json.loads((tmp_path / "d1" / "results.json").read_text())
     r4 = json.loads((tmp_path / "d4" / "results.json").read_text())
     assert r1 == r4
-    again = evaluate(tmp_path / "d1", "--tasks", tasks, "--batch_size", "64", *SMALL_PROGRAMS)
+    again = evaluate(tmp_path / "d1", "--tasks", tasks, "--batch_size", "64", *SMALL_PROGRAMS, env=own)
     assert "persistent cache warm" in again.stdout, again.stdout
     sub = json.loads((tmp_path / "d1" / "submission.json").read_text())
     assert set(sub) == set(FAST_TASKS)
@@ -318,7 +324,7 @@ def test_compile_then_evaluate_starts_warm(tmp_path):
     assert built.returncode == 0, built.stderr
     assert "persistent cache cold" in built.stdout and "traced)" in built.stdout
     assert "(batch 16: 1 micro-batch(es) for 10 samples" in built.stdout
-    run = evaluate(tmp_path, *progs, *tasks, "--batch_size", "64")
+    run = evaluate(tmp_path, *progs, *tasks, "--batch_size", "64", env=env)
     assert run.returncode == 0, run.stderr
     assert "persistent cache warm" in run.stdout, run.stdout
     assert " 0 traced)" in run.stdout, run.stdout      # every lowered kernel came from the store
