@@ -581,18 +581,41 @@ def op_segments(name: str, caps=CAPS) -> tuple:
     return tuple(out)
 
 
-def run_variables(cp: CompiledProgram, grids, size: int, segments=None, budgets: dict = BUDGETS) -> dict:
+RUN_BOUND = frozenset({"tuple_grid", "nested_maps", "branch_functions", "power_computed", "papply_connect",
+                       "fork_recolor_backdrop", "chain_fork_shift", "rapply_function_containers"})
+"""Cases whose kernels run long enough (maps over nested containers on 904 grids) that
+compiling them with LLVM's optimisations (:data:`RUN_BOUND_XLA`) pays: 66 → 54 CPU
+seconds for these eight (docs/benchmarks.md, session 19). The others are quicker with the
+test processes' options (``tests/conftest.py``)."""
+
+RUN_BOUND_XLA = {"xla_backend_optimization_level": 2}
+"""Compile options of the :data:`RUN_BOUND` cases' kernels (over the test processes'
+``XLA_FLAGS``)."""
+
+
+@functools.lru_cache(maxsize=None)
+def _optimised(kernel):
+    """``kernel`` (a :meth:`KernelCache.get` ``jit(vmap(body))``) compiled with
+    :data:`RUN_BOUND_XLA`: the same traced function, other XLA options."""
+    return jax.jit(kernel.__wrapped__, compiler_options=RUN_BOUND_XLA)
+
+
+def run_variables(cp: CompiledProgram, grids, size: int, segments=None, budgets: dict = BUDGETS,
+                  optimised: bool = False) -> dict:
     """Run ``cp``'s ops as ``jit(vmap(...))`` kernels, one per op as
     :class:`CompiledProgram` runs them, on ``grids`` padded to a batch of ``size``;
     returns the host triple ``(value, ok, overflow)`` of every variable (input included;
     with ``segments``, e.g. ``cp.segments``, only of the variables they return). The
-    element budgets of the ops whose kernels are traced here go to ``budgets``."""
+    element budgets of the ops whose kernels are traced here go to ``budgets``. With
+    ``optimised`` the kernels compile with :data:`RUN_BOUND_XLA`."""
     inputs, _ = runner.stack_grids(grids, cp.caps.grid, size)
     true, false = np.ones((size,), np.bool_), np.zeros((size,), np.bool_)
     count = np.zeros((size,), np.int32)
     env = {p: (inputs, true, false) for p in cp.typed.program.params}
     for seg in segments or op_segments(cp.name[len("solve_"):], cp.caps):
         kernel = cp.kernels.get(seg, cp.caps)
+        if optimised:
+            kernel = _optimised(kernel)
         consts = tuple(constant_value(c) for c in seg.consts)
         with recording_budgets(seg.key, budgets):
             results, count = kernel(count, consts, *(env[n] for n in seg.live_in))
@@ -773,7 +796,7 @@ def check_case(name: str, grids) -> Tally:
     chunk = chunk_size(len(grids))
     for s in range(0, len(grids), chunk):
         part = grids[s:s + chunk]
-        env = run_variables(cp, part, chunk)
+        env = run_variables(cp, part, chunk, optimised=name in RUN_BOUND)
         for i, g in enumerate(part):
             k = s + i
             ref = run_program(program, g, keep_values=True)
