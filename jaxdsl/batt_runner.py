@@ -286,13 +286,16 @@ def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Conf
         # micro-batch after micro-batch, a batt runs the same kernels in the same order
         for kernels in {id(cp.kernels): cp.kernels for cp in compiled}.values():
             stack.enter_context(kernels.cyclic())
-        return _run_compiled_batts(batts, compiled, samples, config, devices, on_error, progress, fallback,
-                                   pair_timeout, fallback_workers, cache_report)
+        return _run_compiled_batts(batts, compiled, samples, config, devices=devices, on_error=on_error,
+                                   progress=progress, fallback=fallback, pair_timeout=pair_timeout,
+                                   fallback_workers=fallback_workers, cache_report=cache_report)
 
 
-def _run_compiled_batts(batts, compiled, samples, config, devices, on_error, progress, fallback, pair_timeout,
+def _run_compiled_batts(batts, compiled, samples, config, *, devices, on_error, progress, fallback, pair_timeout,
                         fallback_workers, cache_report) -> RunResult:
-    """:func:`run_batts_jax` after :func:`compile_batt`."""
+    """:func:`run_batts_jax` after :func:`compile_batt` (``compiled``: one per batt), inside
+    its kernels' :meth:`~compiler.lower.KernelCache.cyclic` context; the other arguments
+    are :func:`run_batts_jax`'s."""
     caps = config.capacity
     names = candidate_names(batts)
     n = len(samples)
