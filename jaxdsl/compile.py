@@ -78,10 +78,10 @@ def _compile() -> int:
     n = len(samples(tasks))
     monitor = CacheMonitor()
     if FLAGS.batt:
-        from compiler.batt import parse_batt_file
+        from jaxdsl.cache import parse_batt_cached
         from jaxdsl import batt_runner
 
-        compiled = [batt_runner.compile_batt(parse_batt_file(path), config, FLAGS.on_error)
+        compiled = [batt_runner.compile_batt(parse_batt_cached(path), config, FLAGS.on_error)
                     for path in FLAGS.batt]
     else:
         programs = runner.load_programs(FLAGS.programs or runner.shipped_program_files())

@@ -114,10 +114,10 @@ def _evaluate() -> int:
     progress = tqdm if FLAGS.progress else None
     extra = tables = None
     if FLAGS.batt:
-        from compiler.batt import parse_batt_file
+        from jaxdsl.cache import parse_batt_cached
         from jaxdsl import batt_runner
 
-        batts = [parse_batt_file(path) for path in FLAGS.batt]
+        batts = [parse_batt_cached(path) for path in FLAGS.batt]
         if FLAGS.backend == "reference":
             result = batt_runner.run_batts_reference(batts, batch, FLAGS.on_error, progress, FLAGS.pair_timeout)
         else:

@@ -465,3 +465,47 @@ def test_demos_as_S_accepts_pairs_and_samples():
     assert S == tuple((p.input, p.output) for p in task.demos) and all(type(x) is tuple for x in S)
     sample = data.samples([task])[0]
     assert demos_as_S(sample.demos) == S and demos_as_S(S) == S
+
+
+def test_parsed_batts_are_kept_in_the_cache_directory(tmp_path, monkeypatch):
+    """:func:`jaxdsl.cache.parse_batt_cached`: the first parse of a text is stored in the
+    export store's directory, the next one is read back (equal, and without parsing), an
+    edited file is parsed again, a bad batt raises as :func:`parse_batt_file` and stores
+    nothing, and without a store it only parses."""
+    import compiler.batt as batt_module
+    from jaxdsl import cache
+
+    store = cache.ExportStore(tmp_path / "store")
+    monkeypatch.setattr(cache, "_STORE", store)
+    path = tmp_path / "batt_c.py"
+    path.write_text(sample_batt(lambda k: k % 2 == 0))
+    entries = lambda: sorted(p.name for p in store.path.iterdir() if p.name.startswith("batt-"))  # noqa: E731
+
+    first = cache.parse_batt_cached(path)
+    assert first == parse_batt_file(path) and len(entries()) == 1
+    parses = []
+    real = batt_module.parse_batt_source
+    monkeypatch.setattr(batt_module, "parse_batt_source", lambda *a: parses.append(a) or real(*a))
+    assert cache.parse_batt_cached(path) == first and parses == []      # read back, not parsed
+
+    path.write_text(sample_batt(lambda k: True))
+    edited = cache.parse_batt_cached(path)
+    assert len(parses) == 1 and len(entries()) == 2
+    assert edited == parse_batt_file(path) and edited != first
+
+    for name in entries():                                      # unreadable entries: parsed again
+        (store.path / name).write_bytes(b"truncated")
+    parses.clear()
+    assert cache.parse_batt_cached(path) == edited and len(parses) == 1
+    assert cache.parse_batt_cached(path) == edited and len(parses) == 1      # and written again
+
+    bad = tmp_path / "bad.py"
+    bad.write_text("def batt(task_id, S, I, C, log_path):\n    x = 1\n")
+    with pytest.raises(ParseError, match=r"bad\.py:2"):
+        cache.parse_batt_cached(bad)
+    with pytest.raises(ParseError, match=r"missing\.py:0: cannot read batt file"):
+        cache.parse_batt_cached(tmp_path / "missing.py")
+    assert len(entries()) == 2
+
+    monkeypatch.setattr(cache, "_STORE", None)
+    assert cache.parse_batt_cached(path) == edited and len(entries()) == 2
