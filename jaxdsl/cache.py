@@ -193,12 +193,18 @@ def code_fingerprint() -> str:
         devices = jax.devices()
         h.update(repr((jax.__version__, jaxlib.__version__, jax.default_backend(),
                        sorted({d.device_kind for d in devices}), len(devices))).encode())
-        root = Path(__file__).resolve().parent.parent
-        for path in sorted(p for pattern in KERNEL_SOURCES for p in root.glob(pattern)):
-            h.update(str(path.relative_to(root)).encode())
-            h.update(path.read_bytes())
+        _hash_sources(h, KERNEL_SOURCES)
         _FINGERPRINT = h.hexdigest()
     return _FINGERPRINT
+
+
+def _hash_sources(h, patterns) -> None:
+    """Feed ``h`` (a hashlib object) the path and bytes of every source file matching
+    ``patterns`` (globs from the repository root), in sorted order."""
+    root = Path(__file__).resolve().parent.parent
+    for path in sorted(p for pattern in patterns for p in root.glob(pattern)):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
 
 
 def _register_pytrees() -> None:
@@ -297,10 +303,7 @@ def _parser_fingerprint() -> str:
     import sys
 
     h = hashlib.sha256(repr(sys.version_info).encode())
-    root = Path(__file__).resolve().parent.parent
-    for path in sorted(p for pattern in PARSER_SOURCES for p in root.glob(pattern)):
-        h.update(str(path.relative_to(root)).encode())
-        h.update(path.read_bytes())
+    _hash_sources(h, PARSER_SOURCES)
     return h.hexdigest()
 
 
