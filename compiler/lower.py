@@ -304,6 +304,7 @@ class KernelCache:
         self._cyclic = False
         self._loader: concurrent.futures.ThreadPoolExecutor | None = None
         self._loading: collections.deque = collections.deque()   # keys whose executable is a Future
+        self._fallbacks: dict[tuple, tuple] = {}    # key -> (segment, caps, specs) while an exe- entry loads
 
     @contextlib.contextmanager
     def cyclic(self):
@@ -361,21 +362,26 @@ class KernelCache:
             self._structures.add(segment.key)
             self.misses += 1
 
-    def compile_once(self, segment: Segment, caps: Capacity, *specs, count: bool = True) -> tuple[bool, Any]:
+    def compile_once(self, segment: Segment, caps: Capacity, *specs, count: bool = True,
+                     use_entry: bool = True) -> tuple[bool, Any]:
         """Compile ``segment``'s kernel for argument ``specs`` unless already done in this
         process, keeping the executable for :meth:`executable`.
 
         With a :class:`~jaxdsl.cache.ExportStore` open (:func:`jaxdsl.cache.enable_persistent_cache`)
-        the kernel's lowered module comes from the store when present (no tracing), else
-        is exported and stored; the executable is compiled from it (JAX's persistent cache
-        serves it when warm).
+        the executable is loaded straight from JAX's persistent cache when the store has
+        its ``exe-`` entry (no tracing, no lowering; ``use_entry=False`` skips it); else the
+        kernel's lowered module comes from the store when present (no tracing), or is
+        exported and stored, and the executable is compiled from it (JAX's persistent cache
+        serves it when warm) and its ``exe-`` entry written. An ``exe-`` entry that cannot be
+        loaded falls back to the lowered module.
 
         Returns ``(compiled_now, out_specs)``: whether it compiled, and the kernel's output
-        pytree of ``jax.ShapeDtypeStruct`` (from the lowered module: no second trace).
+        pytree of ``jax.ShapeDtypeStruct`` (from the lowered module or the ``exe-`` entry:
+        no second trace).
 
-        A kernel whose module came from the store is compiled — in practice loaded from
-        JAX's cache — in one of :data:`LOAD_THREADS` threads while this one goes on
-        (:meth:`executable` and :meth:`drain` wait for it). Nothing is traced while such a
+        A kernel whose executable or module came from the store is loaded or compiled — in
+        practice loaded from JAX's cache — in one of :data:`LOAD_THREADS` threads while this
+        one goes on (:meth:`executable` and :meth:`drain` wait for it). Nothing is traced while such a
         load runs (:meth:`drain` first): compiling in a thread while tracing crashed XLA:CPU
         in the persistent-cache write (JAX 0.10.2)."""
         from jaxdsl.cache import export_store, note_reload
@@ -389,6 +395,19 @@ class KernelCache:
             note_reload()
         store = export_store()
         digest = store.digest(key) if store is not None else None
+        direct = store.open_executable(digest) if digest is not None and use_entry else None
+        if direct is not None:
+            out_specs, load = direct
+            self._out_specs.setdefault(key, out_specs)
+            self._fallbacks[key] = (segment, caps, specs)
+            if LOAD_THREADS > 0:
+                self._executables[key] = self._load_in_thread(key, load)
+            else:
+                executable = load()
+                self._executables[key] = executable if executable is not None else self._rebuild(key)
+                self._fallbacks.pop(key, None)
+            self._trim()
+            return True, self._out_specs[key]
         exported = store.load(digest) if digest is not None else None
         from_store = exported is not None
         if not from_store:
@@ -409,25 +428,42 @@ class KernelCache:
             self._out_specs[key] = jax.tree_util.tree_map(lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype),
                                                           lowered.out_info)
         threaded = from_store and LOAD_THREADS > 0
-        self._executables[key] = self._load_in_thread(key, lowered) if threaded else lowered.compile()
+        build = functools.partial(store.compile_recording, digest, lowered) if digest is not None else lowered.compile
+        self._executables[key] = self._load_in_thread(key, build) if threaded else build()
         self._trim()
         return True, self._out_specs[key]
 
-    def _load_in_thread(self, key, lowered) -> concurrent.futures.Future:
-        """``lowered.compile()`` in a loader thread (at most :data:`LOADS_IN_FLIGHT` pending)."""
+    def _load_in_thread(self, key, load: Callable[[], Any]) -> concurrent.futures.Future:
+        """``load()`` (compiling a lowered kernel, or loading an executable through the
+        store's ``exe-`` entry) in a loader thread (at most :data:`LOADS_IN_FLIGHT` pending)."""
         if self._loader is None:
             self._loader = concurrent.futures.ThreadPoolExecutor(LOAD_THREADS, thread_name_prefix="jaxdsl-load")
         while len(self._loading) >= LOADS_IN_FLIGHT:
             self._resolve(self._loading.popleft())
         self._loading.append(key)
-        return self._loader.submit(lowered.compile)
+        return self._loader.submit(load)
 
     def _resolve(self, key):
         """The executable under ``key`` (waiting for its load), or None if unloaded since."""
         executable = self._executables.get(key)
         if isinstance(executable, concurrent.futures.Future):
             executable = executable.result()
+            if executable is None:                   # an exe- entry that could not be loaded
+                executable = self._rebuild(key)
             self._executables[key] = executable      # same position in the LRU order
+            self._fallbacks.pop(key, None)
+        return executable
+
+    def _rebuild(self, key):
+        """The executable under ``key`` built as without its store's ``exe-`` entry (whose
+        load failed): from the lowered module in the store, or traced."""
+        segment, caps, specs = self._fallbacks.pop(key)
+        self._executables.pop(key, None)
+        self._out_specs.pop(key, None)
+        self.compile_once(segment, caps, *specs, count=False, use_entry=False)
+        executable = self._executables.get(key)
+        if isinstance(executable, concurrent.futures.Future):
+            executable = executable.result()
         return executable
 
     def drain(self) -> None:

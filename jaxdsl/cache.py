@@ -15,9 +15,12 @@ import errno
 import functools
 import hashlib
 import os
+import io
 import pickle
 import tempfile
+import threading
 from pathlib import Path
+from typing import Any, Callable
 
 import jax
 import jax.monitoring
@@ -109,18 +112,29 @@ class CacheMonitor:
     otherwise the reloads of kernels this process unloaded (:func:`note_reload`).
 
     Attributes:
-      hits / misses: persistent-cache events since the monitor was created.
+      hits / misses: persistent-cache events since the monitor was created; ``hits``
+        includes the executables loaded through the :class:`ExportStore`'s ``exe-``
+        entries (read from JAX's cache without JAX's own lookup, which counts no event).
       empty_at_start: the cache directory held no executable when it was created.
     """
 
     def __init__(self):
-        self.hits = 0
+        self._event_hits = 0
         self.misses = 0
         self._store = _STORE
-        self._start = (_STORE.hits, _STORE.misses) if _STORE is not None else (0, 0)
+        self._start = (_STORE.hits, _STORE.misses, _STORE.executables) if _STORE is not None else (0, 0, 0)
         self._reloads = _RELOADS
         self.empty_at_start = not _has_entries(jax.config.jax_compilation_cache_dir)
         jax.monitoring.register_event_listener(self._on_event)
+
+    @property
+    def hits(self) -> int:
+        """Persistent-cache hits since the monitor was created (JAX's events and the
+        executables loaded through ``exe-`` entries)."""
+        return self._event_hits + self._direct()
+
+    def _direct(self) -> int:
+        return self._store.executables - self._start[2] if self._store is not None else 0
 
     @property
     def warm_hits(self) -> int:
@@ -130,20 +144,20 @@ class CacheMonitor:
         return max(self.hits - (_RELOADS - self._reloads), 0)
 
     def describe(self, cache_dir) -> str:
-        """E.g. ``"warm: 93 hits, 0 misses in DIR (lowered kernels: 93 from the store, 0
-        traced)"``; hits on entries this run wrote or reloaded are named apart (``cold: 0
-        hits, 360 misses, 40 hits on this run's own entries in DIR ...``)."""
+        """E.g. ``"warm: 93 hits, 0 misses in DIR (kernels: 90 loaded directly, 3 lowered
+        from the store, 0 traced)"``; hits on entries this run wrote or reloaded are named
+        apart (``cold: 0 hits, 360 misses, 40 hits on this run's own entries in DIR ...``)."""
         own = self.hits - self.warm_hits
         text = f"{self.state()}: {self.warm_hits} hits, {self.misses} misses"
         text += f", {own} hits on this run's own entries in {cache_dir}" if own else f" in {cache_dir}"
         if self._store is not None:
-            text += (f" (lowered kernels: {self._store.hits - self._start[0]} from the store, "
-                     f"{self._store.misses - self._start[1]} traced)")
+            text += (f" (kernels: {self._direct()} loaded directly, {self._store.hits - self._start[0]} "
+                     f"lowered from the store, {self._store.misses - self._start[1]} traced)")
         return text
 
     def _on_event(self, event: str, **kwargs) -> None:
         if event == _HIT:
-            self.hits += 1
+            self._event_hits += 1
         elif event == _MISS:
             self.misses += 1
 
@@ -230,16 +244,27 @@ class ExportStore:
     argument shapes, dtypes and shardings) plus :func:`code_fingerprint`. A hit
     deserializes the module and compiles ``jax.jit(exported.call)``, whose HLO is the same
     in every process, so JAX's cache serves the executable without tracing our code.
-    (Serializing the executables themselves, ``jax.experimental.serialize_executable``,
-    was tried first: with several deserialized XLA:CPU executables in one process, runs
-    failed with "Function ... not found", and kernels that sort cannot be serialized that
-    way at all ("'LessThan' is not serializable"), JAX 0.10.2; docs/benchmarks.md, session 12.)
+
+    **Executables.** Once a kernel has been compiled through JAX's cache, the store also
+    keeps, under ``exe-<digest>`` (:meth:`compile_recording` / :meth:`open_executable`),
+    JAX's cache key for that executable, its compile options and what JAX needs to call it
+    (argument and result trees, shardings, layouts; a pickle without the machine code). A
+    later start loads the executable straight from JAX's cache with these, skipping the
+    deserialization and lowering of the wrapper (≈ 20 ms per kernel on the 2-core CPU).
+    The machine code itself is always the entry JAX wrote when it compiled the kernel:
+    serializing an executable that was itself deserialized (from JAX's cache) drops
+    functions on XLA:CPU — calls then fail with "Function … not found", JAX 0.10.2, which
+    is what sank ``jax.experimental.serialize_executable`` in sessions 5 and 12
+    (docs/benchmarks.md, session 20) — so executables are never serialized again here.
+    Like JAX's own cache entries, these pickles are trusted input: keep the cache
+    directory private.
 
     Writes go to a temporary file renamed into place. An entry that cannot be read counts
     as a miss and is rebuilt.
 
     Attributes:
-      path: the directory. hits / misses: lookups that found / did not find an entry.
+      path: the directory. hits / misses: lookups that found / did not find a lowered
+        kernel. executables: executables loaded through ``exe-`` entries.
     """
 
     def __init__(self, path: str | Path):
@@ -247,7 +272,10 @@ class ExportStore:
         self.path.mkdir(parents=True, exist_ok=True)
         self.hits = 0
         self.misses = 0
+        self.executables = 0
+        self._lock = threading.Lock()
         _register_pytrees()
+        _install_key_recorder()
 
     @staticmethod
     def digest(key) -> str | None:
@@ -274,6 +302,83 @@ class ExportStore:
         """Store a ``jax.export.Exported`` under ``digest`` (atomic rename)."""
         self.write(digest, exported.serialize())
 
+    @staticmethod
+    def executable_digest(digest: str) -> str:
+        """Name of the ``exe-`` entry of the kernel stored under ``digest``: the digest and
+        ``$XLA_FLAGS`` (which change the machine code but not the lowered module)."""
+        text = f"{digest}\0{os.environ.get('XLA_FLAGS', '')}"
+        return "exe-" + hashlib.sha256(text.encode()).hexdigest()
+
+    def compile_recording(self, digest: str, lowered) -> Any:
+        """``lowered.compile()``, then keep what a later start needs to load the executable
+        from JAX's cache without lowering (the ``exe-`` entry of ``digest``). Nothing is
+        kept when JAX did not use its persistent cache for it, when its call needs
+        constants, or when its call data cannot be pickled; the executable is returned
+        either way. Safe in a loader thread."""
+        _RECORDED.keys = []
+        try:
+            compiled = lowered.compile()
+        finally:
+            keys, _RECORDED.keys = _RECORDED.keys, None
+        if len(keys) == 1 and keys[0][0] is not None:
+            try:
+                self._save_executable(digest, keys[0][0], keys[0][1], compiled)
+            except Exception:  # noqa: BLE001 - an executable JAX cannot describe: keep lowering it
+                pass
+        return compiled
+
+    def _save_executable(self, digest: str, cache_key: str, options, compiled) -> None:
+        params = compiled._params
+        unloaded = getattr(compiled._executable, "_unloaded_executable", None)
+        if unloaded is None or params.const_args:
+            return
+        buffer = io.BytesIO()
+        _CallPickler(buffer).dump((unloaded, jax.tree_util.tree_leaves(compiled.args_info), compiled._no_kwargs,
+                                   compiled.in_tree, compiled.out_tree, params.in_types, params.out_types))
+        out_specs = jax.tree_util.tree_map(lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype), compiled.out_info)
+        entry = {"cache_key": cache_key, "options": options.SerializeAsString(),
+                 "devices": [d.id for d in unloaded.device_list], "out_specs": out_specs, "call": buffer.getvalue()}
+        self.write(self.executable_digest(digest), pickle.dumps(entry))
+
+    def open_executable(self, digest: str) -> tuple[Any, Callable[[], Any]] | None:
+        """The ``exe-`` entry of ``digest``, if it exists and JAX's cache still holds the
+        executable: ``(out_specs, load)``, where ``out_specs`` is the kernel's output
+        pytree of ``jax.ShapeDtypeStruct`` and ``load()`` returns the executable (a
+        ``jax.stages.Compiled``) or None when it cannot be loaded (e.g. a damaged cache
+        entry; the caller then compiles as without the entry). Reads one small file;
+        ``load`` does the deserialization and may run in a loader thread. None otherwise."""
+        cache_dir = jax.config.jax_compilation_cache_dir
+        try:
+            entry = pickle.loads((self.path / self.executable_digest(digest)).read_bytes())
+            present = cache_dir and (Path(cache_dir) / f"{entry['cache_key']}-cache").exists()
+        except Exception:  # noqa: BLE001 - missing, truncated or from another version
+            return None
+        if not present:
+            return None
+        return entry["out_specs"], functools.partial(self._load_executable, entry)
+
+    def _load_executable(self, entry) -> Any:
+        from jax._src import compilation_cache
+        from jax._src.lib import xla_client
+
+        try:
+            backend = jax.devices()[0].client
+            by_id = {d.id: d for d in backend.devices()}
+            devices = xla_client.DeviceList(tuple(by_id[i] for i in entry["devices"]))
+            options = xla_client.CompileOptions.ParseFromString(entry["options"])
+            executable, _ = compilation_cache.get_executable_and_time(entry["cache_key"], options, backend, devices)
+            if executable is None:
+                return None
+            unpickler = _CallUnpickler(io.BytesIO(entry["call"]), executable, by_id, backend)
+            unloaded, args_flat, no_kwargs, in_tree, out_tree, in_types, out_types = unpickler.load()
+            compiled = jax.stages.Compiled(unloaded.load(), [], in_tree.unflatten(args_flat), out_tree,
+                                           no_kwargs=no_kwargs, in_types=in_types, out_types=out_types)
+        except Exception:  # noqa: BLE001 - damaged or incompatible: the caller compiles instead
+            return None
+        with self._lock:
+            self.executables += 1
+        return compiled
+
     def write(self, name: str, data: bytes) -> None:
         """Write ``data`` to the entry ``name``: a temporary file renamed into place, so
         that a reader never sees a partial entry."""
@@ -285,6 +390,66 @@ class ExportStore:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+_RECORDED = threading.local()
+"""Per thread: ``keys`` is a list while :meth:`ExportStore.compile_recording` compiles, to
+which :func:`_install_key_recorder`'s hook appends ``(cache_key, compile_options)``."""
+
+
+def _install_key_recorder() -> None:
+    """Wrap JAX's ``_resolve_compilation_strategy`` (``jax._src.compiler``: the step that
+    computes a module's persistent-cache key and final compile options) so that
+    :meth:`ExportStore.compile_recording` learns them. Once per process; a JAX without that
+    function leaves the store lowering every kernel, as before."""
+    from jax._src import compiler as jax_compiler
+
+    resolve = getattr(jax_compiler, "_resolve_compilation_strategy", None)
+    if resolve is None or getattr(resolve, "jaxdsl_recorder", False):
+        return
+
+    @functools.wraps(resolve)
+    def recording(*args, **kwargs):
+        result = resolve(*args, **kwargs)
+        keys = getattr(_RECORDED, "keys", None)
+        if keys is not None and isinstance(result, tuple) and len(result) == 2:
+            keys.append(result)
+        return result
+
+    recording.jaxdsl_recorder = True
+    jax_compiler._resolve_compilation_strategy = recording
+
+
+class _CallPickler(pickle.Pickler):
+    """Pickles what JAX needs to call a compiled kernel, leaving out the executable (a
+    placeholder: it is read back from JAX's cache) and naming devices by id."""
+
+    def persistent_id(self, obj):
+        from jax._src.lib import xla_client
+
+        if isinstance(obj, xla_client.LoadedExecutable):
+            return ("executable",)
+        if isinstance(obj, xla_client.Device):
+            return ("device", obj.id)
+        if isinstance(obj, xla_client.Client):
+            return ("client",)
+        return None
+
+
+class _CallUnpickler(pickle.Unpickler):
+    """Reads a :class:`_CallPickler` pickle back with the given executable, devices and client."""
+
+    def __init__(self, file, executable, devices_by_id, backend):
+        super().__init__(file)
+        self._objects = {"executable": executable, "client": backend}
+        self._devices = devices_by_id
+
+    def persistent_load(self, pid):
+        if pid[0] == "device":
+            return self._devices[pid[1]]
+        if pid[0] in self._objects:
+            return self._objects[pid[0]]
+        raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
 
 
 def export_store() -> ExportStore | None:

@@ -347,6 +347,76 @@ def test_kernels_from_the_export_store_load_in_threads(monkeypatch):
     chex.assert_trees_all_equal(inline, loaded)
 
 
+def _built_and_run(body: str, grids: list):
+    """``body`` compiled with a new kernel cache (every kernel built for the specs of the
+    device-put batch of ``grids``, as the runner does) and run: ``(outputs, kernels)``."""
+    caps = Capacity()
+    batch, _ = runner.stack_grids(grids, caps.grid, len(grids))
+    batch = jax.device_put(batch)
+    spec = jax.tree_util.tree_map(lambda a: jax.ShapeDtypeStruct(a.shape, a.dtype, sharding=a.sharding), batch)
+    kernels = KernelCache()
+    cp = CompiledProgram(infer(one(body)), caps, 1, kernels)
+    cp.lower_all(spec)
+    return jax.device_get(cp(batch)), kernels
+
+
+def test_executables_load_from_exe_entries_without_lowering(monkeypatch):
+    """Once a kernel was compiled through JAX's cache, a new kernel cache loads its
+    executable through the store's ``exe-`` entry: no lowered module is read (nor any
+    wrapper lowered), and the results equal those of the kernels built by lowering."""
+    from compiler import lower
+    from jaxdsl.cache import export_store
+
+    store = export_store()
+    body = "    x1 = rot270(I)\n    x2 = vmirror(x1)\n    x3 = vconcat(x2, x1)\n    O = dmirror(x3)\n    return O\n"
+    grids = [((1, 2, 3), (4, 5, 6)), ((7,),), ((0, 1), (1, 0))]
+    monkeypatch.setattr(lower, "LOAD_THREADS", 0)
+    first, kernels = _built_and_run(body, grids)     # writes the exe- entries (unless an earlier run did)
+    assert len(kernels._executables) == 4
+    for threads in (0, 2):
+        monkeypatch.setattr(lower, "LOAD_THREADS", threads)
+        lowered, loaded = store.hits + store.misses, store.executables
+        again, _ = _built_and_run(body, grids)
+        assert store.hits + store.misses == lowered        # no lowered module read or traced
+        assert store.executables == loaded + 4
+        chex.assert_trees_all_equal(first, again)
+
+
+def test_a_damaged_cache_entry_behind_an_exe_entry_falls_back_to_lowering(monkeypatch, recwarn):
+    """An ``exe-`` entry whose executable in JAX's cache cannot be read (truncated file) is
+    not trusted: the kernel is compiled from its lowered module instead (after the loader
+    thread gave up, or in the main thread), and the results are the same."""
+    import pickle
+    from pathlib import Path
+
+    from compiler import lower
+    from jaxdsl.cache import export_store
+
+    store = export_store()
+    body = "    x1 = rot270(I)\n    x2 = hmirror(x1)\n    O = hconcat(x1, x2)\n    return O\n"
+    grids = [((3, 1), (2, 0)), ((5, 5, 5),)]
+    expected, kernels = _built_and_run(body, grids)
+    entries = [store.path / store.executable_digest(store.digest(key)) for key in kernels._executables]
+    assert all(e.exists() for e in entries)
+    behind = [Path(jax.config.jax_compilation_cache_dir) / f"{pickle.loads(e.read_bytes())['cache_key']}-cache"
+              for e in entries]
+    saved = [path.read_bytes() for path in behind]
+    try:
+        for path in behind:                 # damage every executable behind them
+            path.write_bytes(b"damaged")
+        for threads in (2, 0):
+            monkeypatch.setattr(lower, "LOAD_THREADS", threads)
+            loaded, lowered = store.executables, store.hits + store.misses
+            again, kernels = _built_and_run(body, grids)
+            assert store.executables == loaded              # nothing loaded through the entries
+            assert store.hits + store.misses == lowered + 3  # ... every kernel built from its module
+            assert not kernels._fallbacks
+            chex.assert_trees_all_equal(expected, again)
+    finally:                                # JAX does not replace a damaged entry: restore them
+        for path, data in zip(behind, saved):
+            path.write_bytes(data)
+
+
 def test_kernel_cache_unloads_to_the_low_water_mark_and_reloads(monkeypatch):
     """Past ``MAP_BUDGET`` mappings the cache unloads its least recently used executables
     down to ``TRIM_TO`` in one go (one recount), keeps at least 16, and a program whose
