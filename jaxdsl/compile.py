@@ -104,10 +104,13 @@ def _compile() -> int:
 
 def run():
     """Console entry point: :func:`main` under absl; Ctrl-C exits with code 130 and the line
-    ``interrupted: ...`` (kernels already stored stay valid: the caches write atomically)."""
-    from jaxdsl.cli import run_interruptible
+    ``interrupted: ...`` (kernels already stored stay valid: the caches write atomically).
+    The process ends without freeing the loaded executables
+    (:func:`jaxdsl.cli.exit_skipping_teardown`)."""
+    from jaxdsl.cli import exit_skipping_teardown, run_interruptible
 
-    run_interruptible(lambda: app.run(main), lambda: "interrupted: kernels built so far stay in the cache")
+    exit_skipping_teardown(lambda: run_interruptible(lambda: app.run(main),
+                                                     lambda: "interrupted: kernels built so far stay in the cache"))
 
 
 if __name__ == "__main__":

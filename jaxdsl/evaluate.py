@@ -180,14 +180,15 @@ def _drop_unsupported(programs, config):
 def run():
     """Console entry point: :func:`main` under absl; Ctrl-C anywhere exits with code 130 and
     one line on stderr saying what was written (the result files are written atomically,
-    so never a partial set)."""
-    from jaxdsl.cli import run_interruptible
+    so never a partial set). The process ends without freeing the loaded executables
+    (:func:`jaxdsl.cli.exit_skipping_teardown`)."""
+    from jaxdsl.cli import exit_skipping_teardown, run_interruptible
 
     def message() -> str:
         report = sys.modules.get("jaxdsl.report")
         return report.interrupted_message() if report else "interrupted: nothing written"
 
-    run_interruptible(lambda: app.run(main), message)
+    exit_skipping_teardown(lambda: run_interruptible(lambda: app.run(main), message))
 
 
 if __name__ == "__main__":

@@ -227,6 +227,37 @@ def test_ctrl_c_swallowed_by_a_callback_is_delivered_again():
     assert proc.stderr.strip().splitlines() == ["interrupted: test"]    # and not reported
 
 
+@pytest.mark.parametrize("end,code,stderr", [("pass", 0, ""), ("raise SystemExit(3)", 3, ""),
+                                              ("raise SystemExit('bad flag')", 1, "bad flag")])
+def test_exit_skipping_teardown_keeps_what_a_normal_exit_does(tmp_path, end, code, stderr):
+    """:func:`jaxdsl.cli.exit_skipping_teardown` skips only the freeing of objects: the
+    exit code, unterminated output, ``atexit`` callbacks and work still queued in a thread
+    pool all come through as with a normal exit; objects are not finalised."""
+    script = (
+        "import atexit, concurrent.futures, os, sys, time\n"
+        "from pathlib import Path\n"
+        "from jaxdsl import cli\n"
+        f"out = Path({str(tmp_path)!r})\n"
+        "class Kept:\n"
+        "    def __init__(self):\n"
+        "        self.write = os.write     # still there while a normal exit tears modules down\n"
+        "    def __del__(self):\n"
+        "        self.write(2, b'finalised')\n"
+        "def body():\n"
+        "    global kept\n"
+        "    kept = Kept()\n"
+        "    atexit.register(lambda: (out / 'atexit').write_text('ran'))\n"
+        "    pool = concurrent.futures.ThreadPoolExecutor(1)\n"
+        "    pool.submit(lambda: (time.sleep(0.3), (out / 'pooled').write_text('done')))\n"
+        "    sys.stdout.write('no newline')\n"
+        f"    {end}\n"
+        "cli.exit_skipping_teardown(body)\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert (proc.returncode, proc.stdout, proc.stderr.strip()) == (code, "no newline", stderr)
+    assert (tmp_path / "atexit").read_text() == "ran"
+    assert (tmp_path / "pooled").read_text() == "done"      # and stderr has no 'finalised'
+
+
 def test_ctrl_c_in_compile(tmp_path):
     proc = _interrupt([sys.executable, "-m", "jaxdsl.compile", "--cache_dir", str(tmp_path / "cache")], tmp_path)
     assert _one_line_error(proc, 130).startswith("interrupted: ")
