@@ -698,6 +698,7 @@ class CompiledProgram:
         counter = jax.ShapeDtypeStruct((leaf.shape[0],), jnp.int32, sharding=sharding)
         env = {p: (x, flag, flag) for p, x in zip(program.params, input_specs) if x is not None}
         compiled = 0
+        resharded: dict[int, tuple] = {}     # id(out_specs) -> (out_specs, with the sharding)
         for seg, consts in zip(self.segments, self._consts):
             if seg.host:
                 env.update(zip(seg.live_out, _run_host(seg, env, flag, flag, _fold_flag_specs)))
@@ -708,9 +709,12 @@ class CompiledProgram:
             if sharding is not None:
                 # out_specs carry no shardings; at run time every batched output is sharded like
                 # the input, and later kernels must be compiled for that (else evaluate misses
-                # the persistent cache on every kernel after a program's first).
-                outs = jax.tree_util.tree_map(
-                    lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype, sharding=sharding), outs)
+                # the persistent cache on every kernel after a program's first). Once per
+                # kernel: a batt calls each of its few hundred kernels thousands of times.
+                if id(outs) not in resharded:
+                    resharded[id(outs)] = (outs, jax.tree_util.tree_map(
+                        lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype, sharding=sharding), outs))
+                outs = resharded[id(outs)][1]
             env.update(zip(seg.live_out, outs))
         self.kernels.drain()
         return compiled
