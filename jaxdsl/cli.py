@@ -96,7 +96,9 @@ def exit_skipping_teardown(body: Callable[[], None]) -> None:
     by one: 2.7 s for the 444 kernels of the full batt on the 2-core CPU, a quarter of a
     warm ``compile --batt`` (docs/benchmarks.md, session 20). ``SystemExit`` gives the
     code (``None`` → 0, a message → printed on stderr, 1); any other exception propagates
-    as usual. Where CPython lacks ``threading._shutdown`` the process exits normally.
+    as usual. The process exits normally where CPython lacks ``threading._shutdown``, and
+    under a profiler or tracer (``python -m cProfile``, a debugger, coverage), which write
+    their output after the program returns.
     """
     try:
         body()
@@ -109,7 +111,7 @@ def exit_skipping_teardown(body: Callable[[], None]) -> None:
         print(code, file=sys.stderr)
         code = 1
     shutdown = getattr(threading, "_shutdown", None)
-    if shutdown is None:
+    if shutdown is None or sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)
     shutdown()
     atexit._run_exitfuncs()
