@@ -14,8 +14,8 @@ from __future__ import annotations
 import errno
 import functools
 import hashlib
-import os
 import io
+import os
 import pickle
 import tempfile
 import threading
@@ -424,14 +424,18 @@ class _CallPickler(pickle.Pickler):
     """Pickles what JAX needs to call a compiled kernel, leaving out the executable (a
     placeholder: it is read back from JAX's cache) and naming devices by id."""
 
-    def persistent_id(self, obj):
+    def __init__(self, file):
         from jax._src.lib import xla_client
 
-        if isinstance(obj, xla_client.LoadedExecutable):
+        super().__init__(file)
+        self._xc = xla_client
+
+    def persistent_id(self, obj):
+        if isinstance(obj, self._xc.LoadedExecutable):
             return ("executable",)
-        if isinstance(obj, xla_client.Device):
+        if isinstance(obj, self._xc.Device):
             return ("device", obj.id)
-        if isinstance(obj, xla_client.Client):
+        if isinstance(obj, self._xc.Client):
             return ("client",)
         return None
 

@@ -383,7 +383,7 @@ def test_executables_load_from_exe_entries_without_lowering(monkeypatch):
 
 
 def test_a_damaged_cache_entry_behind_an_exe_entry_falls_back_to_lowering(monkeypatch, recwarn):
-    """An ``exe-`` entry whose executable in JAX's cache cannot be read (truncated file) is
+    """An ``exe-`` entry whose executable in JAX's cache cannot be read (file overwritten) is
     not trusted: the kernel is compiled from its lowered module instead (after the loader
     thread gave up, or in the main thread), and the results are the same."""
     import pickle
