@@ -34,7 +34,7 @@ import functools
 import gc
 import os
 from dataclasses import dataclass
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, NamedTuple, Sequence
 
 import jax
 import jax.numpy as jnp
@@ -685,12 +685,17 @@ class CompiledProgram:
                     env.pop(name, None)
         return {name: env[name] for name in self.outputs}, count
 
-    def lower_all(self, *input_specs: Any) -> int:
+    def lower_all(self, *input_specs: Any, drain: bool = True) -> int:
         """Trace and compile every kernel ahead of time for inputs shaped like ``input_specs``
         (``jax.ShapeDtypeStruct`` pytrees, batched). Kernels already compiled for these
         shapes in this process are skipped; the run calls the executables built here
         directly. A None spec stands for a parameter no op reads. Returns the number of
-        kernels compiled."""
+        kernels compiled.
+
+        With ``drain=False`` the executables still loading in the kernel cache's threads
+        are not waited for on return (a caller lowering many programs lets the loads of one
+        overlap the lookups of the next, and calls :func:`drain_kernels` once at the end:
+        the 180 shipped programs' warm start 5.7–6.0 → 4.9–5.3 s on the 2-core CPU)."""
         program = self.typed.program
         leaf = jax.tree_util.tree_leaves([x for x in input_specs if x is not None])[0]
         sharding = getattr(leaf, "sharding", None)
@@ -716,8 +721,16 @@ class CompiledProgram:
                         lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype, sharding=sharding), outs))
                 outs = resharded[id(outs)][1]
             env.update(zip(seg.live_out, outs))
-        self.kernels.drain()
+        if drain:
+            self.kernels.drain()
         return compiled
+
+
+def drain_kernels(compiled: Sequence[CompiledProgram]) -> None:
+    """Wait for every executable the kernel caches of ``compiled`` are still loading (after
+    :meth:`CompiledProgram.lower_all` with ``drain=False``), re-raising a load's error."""
+    for kernels in {id(cp.kernels): cp.kernels for cp in compiled}.values():
+        kernels.drain()
 
 
 # ------------------------------------------------------------------ host segments

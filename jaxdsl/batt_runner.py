@@ -41,7 +41,7 @@ from compiler.batt import Batt, backward_slice, batt_types, demos_as_S, run_batt
 from compiler.errors import TypeInferenceError
 from compiler.infer import infer
 from compiler.limits import DEFAULT_PAIR_TIMEOUT
-from compiler.lower import CompiledProgram
+from compiler.lower import CompiledProgram, drain_kernels
 from jaxdsl import fallback as fb
 from jaxdsl.config import Config
 from jaxdsl.containers import stack_samples
@@ -261,7 +261,9 @@ def lower_batts(compiled: Sequence[CompiledProgram], config: Config, devices: in
     batch, sharding, spec = batch_layout(config, devices, n)
     host, _ = stack_samples([], config.capacity, batch)
     s_spec = jax.tree_util.tree_map(lambda a: jax.ShapeDtypeStruct(a.shape, a.dtype, sharding=sharding), host)
-    return sum(cp.lower_all(s_spec if reads_s(cp) else None, spec, spec) for cp in compiled)
+    count = sum(cp.lower_all(s_spec if reads_s(cp) else None, spec, spec, drain=False) for cp in compiled)
+    drain_kernels(compiled)
+    return count
 
 
 def run_batts_jax(batts: Sequence[Batt], samples: Sequence[Sample], config: Config, devices: int = 1,

@@ -89,9 +89,12 @@ def _compile() -> int:
     count, _ = runner.micro_batches(n, config.batch_size, FLAGS.devices)
     batch, _, spec = runner.batch_layout(config, FLAGS.devices, n)
     H, W = config.capacity.grid
+    from compiler.lower import drain_kernels
+
     t0 = time.perf_counter()
     for cp in compiled:
-        cp.lower_all(*((None, spec, spec) if FLAGS.batt else (spec,)))
+        cp.lower_all(*((None, spec, spec) if FLAGS.batt else (spec,)), drain=False)
+    drain_kernels(compiled)
     elapsed = time.perf_counter() - t0
     print(f"compiled {len(compiled)} {'batts' if FLAGS.batt else 'programs'} into "
           f"{len(compiled[0].kernels) if compiled else 0} distinct "

@@ -26,7 +26,7 @@ from jax.sharding import Mesh, NamedSharding, PartitionSpec
 from compiler.errors import ProgramError
 from compiler.infer import infer
 from compiler.ir import Program
-from compiler.lower import CompiledProgram, KernelCache
+from compiler.lower import CompiledProgram, KernelCache, drain_kernels
 from compiler.parse import parse_file
 from compiler.limits import DEFAULT_PAIR_TIMEOUT
 from compiler.refexec import run_program
@@ -317,9 +317,10 @@ def run_jax(programs: Sequence[Program], samples: Sequence[Sample], config: Conf
     t0 = time.perf_counter()
     kernels = 0
     for cp in compiled:
-        kernels += cp.lower_all(spec)
+        kernels += cp.lower_all(spec, drain=False)
         if bar:
             bar.update(1)
+    drain_kernels(compiled)
     compile_s = time.perf_counter() - t0
     cache_state = cache_report() if cache_report else "n/a"
 
