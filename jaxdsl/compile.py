@@ -89,12 +89,15 @@ def _compile() -> int:
     count, _ = runner.micro_batches(n, config.batch_size, FLAGS.devices)
     batch, _, spec = runner.batch_layout(config, FLAGS.devices, n)
     H, W = config.capacity.grid
-    from compiler.lower import drain_kernels
-
     t0 = time.perf_counter()
-    for cp in compiled:
-        cp.lower_all(*((None, spec, spec) if FLAGS.batt else (spec,)), drain=False)
-    drain_kernels(compiled)
+    if FLAGS.batt:     # with S's spec for the batts whose kernels read it, as evaluate runs them
+        batt_runner.lower_batts(compiled, config, FLAGS.devices, n)
+    else:
+        from compiler.lower import drain_kernels
+
+        for cp in compiled:
+            cp.lower_all(spec, drain=False)
+        drain_kernels(compiled)
     elapsed = time.perf_counter() - t0
     print(f"compiled {len(compiled)} {'batts' if FLAGS.batt else 'programs'} into "
           f"{len(compiled[0].kernels) if compiled else 0} distinct "

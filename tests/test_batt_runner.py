@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import subprocess
 import sys
 from functools import lru_cache
@@ -214,6 +215,21 @@ def test_batt_with_an_untypable_op_on_S_is_rejected_by_jax_with_file_and_line():
     batt = parse_batt_source(src, "merge_s.py")
     with pytest.raises(Exception, match=r"merge_s.py:11: .*merge\(Samples\)"):
         batt_runner.compile_batt(batt, _config())
+
+
+def test_compile_cli_builds_the_kernels_of_a_batt_that_reads_S(tmp_path):
+    """``compile --batt`` lowers the kernels that read ``S`` with its spec (it passed none
+    and failed with KeyError 'S'), so that evaluate then starts warm without tracing."""
+    path = tmp_path / "s_batt.py"
+    path.write_text(S_BATT)
+    env = {**os.environ, "JAXDSL_CACHE_DIR": str(tmp_path / "cache")}
+    args = ["--batt", str(path), "--tasks", TASKS[0]]
+    c = subprocess.run([sys.executable, "-m", "jaxdsl.compile", *args], capture_output=True, text=True, env=env)
+    assert c.returncode == 0, c.stderr
+    j = subprocess.run([sys.executable, "-m", "jaxdsl.evaluate", *args, "--noprogress", "--out", str(tmp_path / "o")],
+                       capture_output=True, text=True, env=env)
+    assert j.returncode == 0, j.stderr
+    assert "persistent cache warm" in j.stdout and " 0 traced)" in j.stdout, j.stdout
 
 
 def test_evaluate_and_compile_cli_with_batt(tmp_path):
