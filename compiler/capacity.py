@@ -1,4 +1,5 @@
-"""Grid capacity pass: a static ``(H, W)`` capacity for every Grid and Tuple[Grid] variable.
+"""Capacity pass: a static ``(H, W)`` capacity for every Grid and Tuple[Grid] variable, a
+row capacity for every patch variable.
 
 Every Grid value is padded to a static array shape (its *capacity*, see
 :mod:`jaxdsl.values`); a grid larger than its capacity sets ``overflow`` and the runner
@@ -31,6 +32,36 @@ dimensions get the bound on the sides they may grow (measured on the default eva
 a clipped capacity is still sound because every primitive sets ``overflow`` when its
 result exceeds its output array.
 
+**Patch capacities.** The same pass gives position / cell row containers
+(:data:`PATCH_TYPES`) a row capacity above the config's ``patch`` where the compiler can
+bound them: a patch inside a grid gets the grid's cells.
+
+==============================================  ==========================================
+op                                              result rows
+==============================================  ==========================================
+``asindices(g)``, ``ofcolor(g, c)``,            ``H·W`` of ``g``; the result lies inside
+``asobject(g)``                                 ``g``
+``toobject(p, g)``                              ``min(rows(p), H·W)``
+``merge`` of Objects                            ``object_cells``; ``H·W`` for the objects
+                                                of ``objects`` / ``partition`` /
+                                                ``fgpartition(g)`` (disjoint, inside ``g``)
+``backdrop``, ``delta``, ``box``, ``inbox`` of   ``H·W`` of that grid
+a patch inside a grid
+``combine`` of two patches                      the sum; Indices inside grids: at most
+                                                the cells of the grids' common box
+``toindices``, ``recolor``, ``shift``,           the first argument's rows (the primitive
+``normalize``, the mirrors, ``difference``,     keeps them)
+``intersection``
+anything else                                   the config's ``patch``
+==============================================  ==========================================
+
+Every rule is clipped to :func:`patch_limit` (1,024 at the run defaults), and an op's
+bound ``caps.patch`` is never below any of its patch arguments' rows, so a primitive
+never sees a patch larger than its capacity. Function ops keep the config's capacities:
+their function runs once per element, so the lowering cuts the patches they read or
+capture to ``caps.patch`` rows, with ``overflow`` where one holds more
+(:func:`compiler.lower.fit_patch_refs`).
+
 The lowering (:mod:`compiler.lower`) pads Grid / Tuple[Grid] arguments with zeros to
 :attr:`OpShape.pads` (zero padding keeps the grid invariant) and binds
 :attr:`OpShape.caps` (whose ``grid`` is the result capacity) to the primitive: grid
@@ -48,7 +79,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from jaxdsl.reference.constants import CONSTANTS
-from jaxdsl.types import GRID, INTEGER, INTEGER_TUPLE, TUPLE_GRID
+from jaxdsl.types import (GRID, INDICES, INDICES_SET, INTEGER, INTEGER_TUPLE, OBJECT, OBJECTS, TUPLE_CELL,
+                          TUPLE_GRID, TUPLE_INTEGER_TUPLE)
 from jaxdsl.values import Capacity
 
 from .ir import Const, Var
@@ -105,11 +137,92 @@ class GridShapes:
         (parameters included).
       ops: one :class:`OpShape` per op of the typed program, in order.
       max_side: the bound every side was clipped to.
+      patch_caps: variable name → row capacity of the patch variables (:data:`PATCH_TYPES`)
+        whose capacity is above the config's ``patch`` (the others have the config's).
     """
 
     var_caps: Mapping[str, Shape]
     ops: tuple[OpShape, ...]
     max_side: int
+    patch_caps: Mapping[str, int] | None = None
+
+    def key_caps(self) -> dict:
+        """Per variable, what a kernel's structural key must know of its static shape: a
+        grid's ``(H, W)``, a patch's ``("rows", P)`` when above the config's."""
+        return {**self.var_caps, **{name: ("rows", p) for name, p in (self.patch_caps or {}).items()}}
+
+
+# ----------------------------------------------------------------------- patch capacities
+
+PATCH_TYPES = frozenset({INDICES, OBJECT, TUPLE_INTEGER_TUPLE, TUPLE_CELL})
+"""Row containers of positions or cells: their row capacity is ``caps.patch``."""
+
+SEGMENTED = frozenset({"objects", "partition", "fgpartition"})
+"""Primitives whose Objects result holds disjoint objects inside their grid argument."""
+
+GRID_CELLS = frozenset({"asindices", "ofcolor", "asobject"})
+"""Primitives whose patch result holds at most one row per cell of their grid argument."""
+
+KEEPS_ROWS = frozenset({"toindices", "recolor", "shift", "normalize", "hmirror", "vmirror", "dmirror",
+                        "cmirror", "difference", "intersection"})
+"""Patch primitives that keep their first argument's row capacity (one-to-one maps and
+primitives that only drop rows: :mod:`jaxdsl.prims.patches`, :mod:`jaxdsl.prims.sets`)."""
+
+KEEPS_INSIDE = frozenset({"toindices", "recolor", "difference", "intersection", "colorfilter", "sizefilter",
+                          "first", "last", "merge"})
+"""Primitives whose result's positions lie inside their first argument's grid (subsets,
+recolourings, elements and unions of disjoint objects keep one cell per position)."""
+
+IN_BOX = frozenset({"backdrop", "delta", "box", "inbox"})
+"""Primitives whose Indices lie inside their argument's bounding box."""
+
+
+def patch_limit(caps: Capacity) -> int:
+    """Largest inferred patch capacity: the cells of the config's grid or
+    ``caps.object_cells``, whichever is larger (1,024 at the run defaults), never below
+    ``caps.patch``. Larger values overflow and go to the exact fallback as before."""
+    return max(caps.patch, caps.object_cells, caps.grid[0] * caps.grid[1])
+
+
+def _patch_rows(name: str, result: str, arg_types, args, var_caps, patch_caps, inside, caps: Capacity):
+    """``(rows, inside)`` of a patch-typed result (before clipping): ``rows`` its row
+    capacity, ``inside`` the ``(H, W)`` grid capacity its positions lie in (or None)."""
+    def rows(k):
+        a = args[k]
+        return patch_caps.get(a.name, caps.patch) if isinstance(a, Var) else caps.patch
+
+    def inside_of(k):
+        a = args[k]
+        return inside.get(a.name) if isinstance(a, Var) else None
+
+    def cells(shape):
+        return shape[0] * shape[1]
+
+    if name in GRID_CELLS and isinstance(args[0], Var) and args[0].name in var_caps:
+        g = var_caps[args[0].name]
+        return cells(g), g
+    if name == "toobject" and isinstance(args[1], Var) and args[1].name in var_caps:
+        g = var_caps[args[1].name]
+        return min(rows(0), cells(g)), g
+    if name == "merge":
+        g = inside_of(0)
+        return (caps.object_cells if g is None else min(caps.object_cells, cells(g))), g
+    if name in IN_BOX and inside_of(0) is not None:
+        return cells(inside_of(0)), inside_of(0)
+    if name == "combine" and result == INDICES and arg_types[1] == INDICES:
+        ga, gb = inside_of(0), inside_of(1)
+        n = rows(0) + rows(1)
+        if ga is not None and gb is not None:
+            g = (max(ga[0], gb[0]), max(ga[1], gb[1]))
+            return min(n, cells(g)), g
+        return n, None
+    if name == "combine" and arg_types[1] in PATCH_TYPES:
+        return rows(0) + rows(1), None
+    if name in KEEPS_ROWS and arg_types and arg_types[0] in PATCH_TYPES:
+        return rows(0), (inside_of(0) if name in KEEPS_INSIDE else None)
+    if name in KEEPS_INSIDE and arg_types and arg_types[0] in (OBJECTS, INDICES_SET):
+        return caps.patch, inside_of(0)
+    return caps.patch, None
 
 
 def _const_int(arg) -> int | None:
@@ -209,7 +322,8 @@ def result_capacity(name: str, params: tuple[str, ...], arg_shapes: list[Shape],
 
 
 def infer_grid_caps(typed: TypedProgram, caps: Capacity, max_side: int | None = None) -> GridShapes:
-    """Infer a static capacity for every Grid / Tuple[Grid] variable of ``typed``.
+    """Infer a static capacity for every Grid / Tuple[Grid] variable of ``typed``, and a row
+    capacity for its patch variables (module docstring).
 
     Args:
       typed: a typed program (its parameters are Grids of capacity ``caps.grid``).
@@ -217,14 +331,18 @@ def infer_grid_caps(typed: TypedProgram, caps: Capacity, max_side: int | None = 
       max_side: bound on every inferred side (default ``GROWTH × max(caps.grid)``, never
         below the config's sides).
     Returns:
-      a :class:`GridShapes`: per variable its ``(H, W)``, per op its padding, result
-      capacity and bound :class:`~jaxdsl.values.Capacity`.
+      a :class:`GridShapes`: per variable its ``(H, W)``, per patch variable above the
+      config's ``patch`` its rows, per op its padding, result capacity and bound
+      :class:`~jaxdsl.values.Capacity` (whose ``patch`` is the op's patch capacity).
     """
     from .functions import op_refs, op_result_caps     # functions imports this module
 
     base = tuple(caps.grid)
     limit = max(base) * GROWTH if max_side is None else max(max_side, *base)
+    rows_limit = patch_limit(caps)
     var_caps: dict[str, Shape] = {}
+    patch_caps: dict[str, int] = {}     # patch variables above caps.patch
+    inside: dict[str, Shape] = {}       # patch / Objects variables lying inside a grid capacity
     shape_of: dict[str, Shape] = {}     # IntegerTuple variables defined as shape(grid)
     for name, dsl_type in zip(typed.program.params, (typed.var_types[p] for p in typed.program.params)):
         if dsl_type in GRID_TYPES:
@@ -240,7 +358,7 @@ def infer_grid_caps(typed: TypedProgram, caps: Capacity, max_side: int | None = 
             grid_out = out if typed.var_types[op.target] in GRID_TYPES else None
             ref_caps = tuple(var_caps.get(r.name) if isinstance(r, Var) else None for r in op_refs(op))
             ops.append(OpShape((None,) * len(op.args), grid_out, caps, False, ref_caps, limit))
-            continue
+            continue        # its patch references are cut to caps.patch (lower.fit_patch_refs)
         canvas_dims = None
         dims = op.args[1] if op.callee.name == "canvas" else None
         if isinstance(dims, Var) and dims.name in shape_of:
@@ -251,8 +369,27 @@ def infer_grid_caps(typed: TypedProgram, caps: Capacity, max_side: int | None = 
             shape_of[op.target] = arg_caps[0]
         if shape.out is not None:
             var_caps[op.target] = shape.out
+        name, params, result = op.callee.name, top.signature.params, top.signature.result
+        if name in SEGMENTED and arg_caps[0] is not None:
+            inside[op.target] = arg_caps[0]
+        elif name in KEEPS_INSIDE and result in (OBJECTS, INDICES_SET) and isinstance(op.args[0], Var) \
+                and op.args[0].name in inside:
+            inside[op.target] = inside[op.args[0].name]
+        # A primitive never sees a patch argument larger than its bound caps.patch.
+        largest_arg = max((patch_caps.get(a.name, caps.patch) for a, t in zip(op.args, params)
+                           if isinstance(a, Var) and t in PATCH_TYPES), default=caps.patch)
+        rows = largest_arg
+        if result in PATCH_TYPES:
+            wanted, where = _patch_rows(name, result, params, op.args, var_caps, patch_caps, inside, caps)
+            rows = max(rows, min(wanted, rows_limit))
+            if where is not None:
+                inside[op.target] = where
+            if rows > caps.patch:
+                patch_caps[op.target] = rows
+        if rows > caps.patch:
+            shape = OpShape(shape.pads, shape.out, shape.caps._replace(patch=rows), shape.crop)
         ops.append(shape)
-    return GridShapes(var_caps, tuple(ops), limit)
+    return GridShapes(var_caps, tuple(ops), limit, patch_caps)
 
 
 def op_shape(name: str, params: tuple[str, ...], result: str, arg_caps, args: tuple, caps: Capacity,

@@ -40,13 +40,14 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from jaxdsl.containers import Elems
 from jaxdsl.types import empty_value, from_python
 from jaxdsl.values import Capacity
 
 from . import functions as fns
 from . import limits
 from .errors import UnsupportedError
-from .capacity import GridShapes, OpShape, infer_grid_caps
+from .capacity import PATCH_TYPES, GridShapes, OpShape, infer_grid_caps
 from .functions import constant_value
 from .infer import TypedOp, TypedProgram, constant_type
 from .ir import Const, PrimRef, Var
@@ -74,12 +75,54 @@ def apply_op(top: TypedOp, env: dict[str, Triple], consts: dict[str, Any], caps:
             _, ok, ovf = env[ref.name]
             in_ok, in_ovf = in_ok & ok, in_ovf | ovf
     if top.signature is None:
+        too_big = jnp.asarray(False)
+        if cuts_patches(top):
+            env, too_big = fit_patch_refs(top, env, shape.caps.patch)
         value, ok, ovf = _apply_function_op(top, env, shape)
+        ovf = ovf | too_big
     else:
         values = [env[a.name][0] if isinstance(a, Var) else consts[a.name] for a in top.op.args]
         value, ok, ovf = fns.invoke(top.signature, shape, values, top.coercions)
     own = ovf & in_ok & ~in_ovf     # an op the reference would not run (poisoned input) cannot overflow
     return (value, ok & in_ok, own | in_ovf), own
+
+
+def cuts_patches(top: TypedOp) -> bool:
+    """Whether :func:`fit_patch_refs` applies to op ``top``: every function op but the
+    :data:`HOST_CONSTRUCTORS`, which only capture their arguments (the op that calls
+    the function they build cuts them)."""
+    return top.signature is None and not (isinstance(top.op.callee, PrimRef)
+                                          and top.op.callee.name in HOST_CONSTRUCTORS)
+
+
+def fit_patch_refs(top: TypedOp, env: dict[str, Triple], rows: int) -> tuple[dict[str, Triple], jax.Array]:
+    """Cut the patches a function op reads to ``rows`` rows (the op's ``caps.patch``).
+
+    The capacity pass (:mod:`compiler.capacity`) gives patches of whole grids up to
+    1,024 rows, but a function op maps or calls its function once per element at the
+    config's capacities: a 900-row patch captured by a mapped function would make every
+    call 3.5× larger (and a map's budget cut it). So every position / cell row container
+    (an :class:`~jaxdsl.containers.Elems` of row width ≥ 2) among the op's references,
+    captured values of function values included, is cut to ``rows`` rows.
+
+    Returns ``(env', overflow bool[])``: ``env`` with those references replaced, and True
+    where one of them holds more than ``rows`` rows (the op's result is then unknown and
+    the exact fallback re-runs the pair). Values of at most ``rows`` rows are unchanged."""
+    over = jnp.asarray(False)
+
+    def fit(leaf):
+        nonlocal over
+        if isinstance(leaf, Elems) and leaf.data.shape[-1] >= 2 and leaf.data.shape[0] > rows:
+            over = over | (leaf.n > rows)
+            return Elems(leaf.data[:rows], jnp.minimum(leaf.n, rows))
+        return leaf
+
+    fitted = dict(env)
+    for ref in fns.op_refs(top.op):
+        if isinstance(ref, Var):
+            value, ok, ovf = env[ref.name]
+            fitted[ref.name] = (jax.tree_util.tree_map(fit, value, is_leaf=lambda x: isinstance(x, Elems)), ok, ovf)
+    return fitted, over
 
 
 def _apply_function_op(top: TypedOp, env: dict[str, Triple], shape: OpShape) -> Triple:
@@ -172,6 +215,7 @@ def split_segments(typed: TypedProgram, segment_size: int | None, caps: Capacity
     if shapes is None:
         shapes = infer_grid_caps(typed, caps)
     op_shape = dict(zip((t.op.target for t in typed.ops), shapes.ops))
+    key_caps = shapes.key_caps()
     ops = typed.ops
     size = len(ops) if not segment_size else segment_size
     chunks = [ops[i:i + size] for i in range(0, len(ops), max(size, 1))]
@@ -198,7 +242,7 @@ def split_segments(typed: TypedProgram, segment_size: int | None, caps: Capacity
         defaults = tuple(on_error == "default" and empty_value(typed.var_types[t.op.target])[0]
                          for t in chunk)
         key = _segment_key(chunk, live_in, live_out, consts, typed.var_types, caps, seg_shapes,
-                           shapes.var_caps) + (defaults,)
+                           key_caps) + (defaults,)
         host = all(host_op(t, typed.var_types[t.op.target], d) for t, d in zip(chunk, defaults))
         segments.append(Segment(tuple(chunk), tuple(live_in), tuple(live_out), tuple(consts), key,
                                 seg_shapes, defaults, host))
@@ -616,14 +660,24 @@ class CompiledProgram:
 
         Runs the program on one sample (Python ``inputs``) with the reference executor and
         converts every computed value at the capacities this program is lowered with (its
-        op's :class:`~compiler.capacity.OpShape` capacities, a Grid's inferred capacity).
+        op's :class:`~compiler.capacity.OpShape` capacities, a Grid's inferred capacity),
+        and lists a function op when a patch it reads or captures holds more rows than its
+        ``caps.patch`` (:func:`fit_patch_refs` cuts it there).
         An overflow the JAX kernels report is *real* exactly when this list is non-empty
         (used by the tests; the exact fallback does not need it).
         """
         run = run_program(self.typed.program, *inputs, keep_values=True)
         out = []
+        reach: dict[str, set] = {}      # variable → patch variables it reads or (functions) captures
         for top, shape in zip(self.typed.ops, self.grid_shapes.ops):   # one OpShape per op, in order
             name = top.op.target
+            refs = {r.name for r in fns.op_refs(top.op) if isinstance(r, Var)}
+            reach[name] = {r for r in refs if self.typed.var_types.get(r) in PATCH_TYPES}.union(
+                *(reach.get(r, ()) for r in refs if not isinstance(self.typed.var_types.get(r), str)))
+            if cuts_patches(top) and any(
+                    v in run.values and len(run.values[v]) > shape.caps.patch for v in reach[name]):
+                out.append(name)            # fit_patch_refs cuts a reference: overflow
+                continue
             if name not in run.values or fns.is_function_type(self.typed.var_types[name]):
                 continue
             caps = shape.caps

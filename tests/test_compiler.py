@@ -298,6 +298,121 @@ def test_growing_grids_do_not_overflow_and_match_reference(k):
             assert to_python("Grid", value, i) == ref.output
 
 
+# ------------------------------------------------------------------ patch capacities
+
+from compiler.capacity import PATCH_TYPES, patch_limit  # noqa: E402
+from jaxdsl.config import load_config  # noqa: E402
+
+RUN_CAPS = load_config(None).capacity
+"""configs/default.json's capacities (patch 256, object_cells 1,024): the production run."""
+
+PATCH_CASES = [
+    # (program body, expected row capacities of the listed variables; None = the config's)
+    ("    O = asindices(I)\n", {"O": 900}),
+    ("    O = ofcolor(I, ZERO)\n", {"O": 900}),
+    ("    O = asobject(I)\n", {"O": 900}),
+    ("    x1 = hconcat(I, I)\n    O = asindices(x1)\n", {"O": 1024}),         # 1,800 clipped
+    ("    x1 = ofcolor(I, ONE)\n    O = shift(x1, UP)\n", {"x1": 900, "O": 900}),
+    ("    x1 = ofcolor(I, ONE)\n    x2 = ofcolor(I, TWO)\n    O = combine(x1, x2)\n", {"O": 900}),
+    ("    x1 = asobject(I)\n    O = combine(x1, x1)\n", {"O": 1024}),           # 2 cells per position
+    ("    x1 = objects(I, T, F, T)\n    O = merge(x1)\n", {"O": 900}),           # disjoint objects
+    ("    x1 = objects(I, T, F, T)\n    x2 = sizefilter(x1, TWO)\n    O = merge(x2)\n", {"O": 900}),
+    ("    x1 = objects(I, T, F, T)\n    O = first(x1)\n", {"O": None}),
+    ("    x1 = objects(I, T, F, T)\n    x2 = first(x1)\n    O = backdrop(x2)\n", {"x2": None, "O": 900}),
+    ("    x1 = ofcolor(I, ONE)\n    O = delta(x1)\n", {"O": 900}),
+    ("    x1 = ofcolor(I, ONE)\n    x2 = toobject(x1, I)\n    O = recolor(TWO, x2)\n", {"x2": 900, "O": 900}),
+    ("    x1 = dneighbors(ORIGIN)\n    O = shift(x1, UP)\n", {"x1": None, "O": None}),
+    ("    x1 = asindices(I)\n    x2 = matcher(first, ZERO)\n    O = sfilter(x1, x2)\n", {"x1": 900, "O": None}),
+    ("    x1 = ofcolor(I, ONE)\n    x2 = dneighbors(ORIGIN)\n    O = intersection(x2, x1)\n", {"O": 900}),
+]
+
+
+@pytest.mark.parametrize("body,expected", PATCH_CASES, ids=[b.replace("\n", ";").strip() for b, _ in PATCH_CASES])
+def test_inferred_patch_capacities(body, expected):
+    """A patch inside a grid gets the grid's cells as its row capacity (clipped to
+    ``patch_limit``); every op's bound ``caps.patch`` holds all of its patch arguments."""
+    typed = infer(one(body + "    return O\n"))
+    shapes = infer_grid_caps(typed, RUN_CAPS)
+    assert patch_limit(RUN_CAPS) == 1024
+    for name, rows in expected.items():
+        assert shapes.patch_caps.get(name) == rows, (name, dict(shapes.patch_caps))
+    assert all(typed.var_types[v] in PATCH_TYPES for v in shapes.patch_caps)
+    for top, shape in zip(typed.ops, shapes.ops):
+        if top.signature is None:       # function ops keep the config's: their calls run per element
+            assert shape.caps == RUN_CAPS
+            continue
+        args = [a.name for a in top.op.args if hasattr(a, "name") and a.name in shapes.patch_caps]
+        assert all(shapes.patch_caps[a] <= shape.caps.patch for a in args), (top.op, shape.caps)
+        if top.op.target in shapes.patch_caps:
+            assert shape.caps.patch == shapes.patch_caps[top.op.target]
+
+
+PATCH_PROGRAMS = [
+    "    x1 = asindices(I)\n    x2 = ofcolor(I, ZERO)\n    x3 = difference(x1, x2)\n    O = fill(I, FIVE, x3)\n",
+    "    x1 = objects(I, T, F, F)\n    x2 = merge(x1)\n    x3 = shift(x2, UNITY)\n    O = paint(I, x3)\n",
+    "    x1 = ofcolor(I, ZERO)\n    x2 = backdrop(x1)\n    x3 = delta(x1)\n    x4 = combine(x2, x3)\n"
+    "    x5 = fill(I, FIVE, x4)\n    x6 = toobject(x1, I)\n    x7 = recolor(TWO, x6)\n    O = paint(x5, x7)\n",
+    "    x1 = asobject(I)\n    x2 = hmirror(x1)\n    x3 = combine(x1, x2)\n    x4 = palette(x3)\n"
+    "    x5 = size(x4)\n    x6 = ofcolor(I, x5)\n    O = fill(I, ONE, x6)\n",
+]
+
+
+@pytest.mark.parametrize("k", range(len(PATCH_PROGRAMS)))
+def test_whole_grid_patches_fit_at_the_run_capacities(k):
+    """At configs/default.json's capacities (patch 256), patches of whole 30×30 grids no
+    longer overflow: JAX equals the reference on real ARC grids of more than 256 cells
+    without any fallback, and overflows only where the reference's value exceeds a
+    capacity."""
+    program = one(PATCH_PROGRAMS[k] + "    return O\n")
+    big = [g for g in arc1_grids() if len(g) * len(g[0]) > 256]
+    grids = big[::max(1, len(big) // 24)][:24] + [((1,),), ((0, 0), (0, 0))]
+    batch, _ = runner.stack_grids(grids, RUN_CAPS.grid, len(grids))
+    cp = CompiledProgram(infer(program), RUN_CAPS, 1, KernelCache())
+    value, ok, ovf, _ = jax.device_get(cp(jax.tree_util.tree_map(jax.numpy.asarray, batch)))
+    compared = 0
+    for i, g in enumerate(grids):
+        ref = run_program(program, g)
+        if ovf[i]:
+            assert cp.unfitting_values(g), (i, "overflow where every value fits")
+            continue
+        assert bool(ok[i]) == ref.ok, (i, g)
+        if ref.ok:
+            assert to_python("Grid", value, i) == ref.output
+            compared += 1
+    assert compared >= 20
+    assert not ovf[: len(grids) - 2].all()
+
+
+def test_function_ops_cut_the_whole_grid_patches_they_read():
+    """A function capturing or called on patches of up to 900 rows runs at the config's 256
+    rows (``lower.fit_patch_refs``): pairs where such a patch holds more overflow, and
+    ``unfitting_values`` names exactly the function call there; every other pair equals
+    the reference (``x5``, a union outside a function, holds 900 rows)."""
+    program = one("    x1 = ofcolor(I, ZERO)\n    x2 = lbind(intersection, x1)\n    x3 = ofcolor(I, ONE)\n"
+                  "    x4 = x2(x3)\n    x5 = combine(x1, x3)\n    x6 = equality(x4, x5)\n"
+                  "    x7 = branch(x6, FIVE, SIX)\n    O = fill(I, x7, x5)\n    return O\n")
+    cp = CompiledProgram(infer(program), RUN_CAPS, 1, KernelCache())
+    assert cp.grid_shapes.patch_caps == {"x1": 900, "x3": 900, "x5": 900}
+    big = [g for g in arc1_grids() if len(g) * len(g[0]) > 256]
+    grids = big[::max(1, len(big) // 40)][:40]
+    batch, _ = runner.stack_grids(grids, RUN_CAPS.grid, len(grids))
+    value, ok, ovf, _ = jax.device_get(cp(jax.tree_util.tree_map(jax.numpy.asarray, batch)))
+    compared = overflowed = 0
+    for i, g in enumerate(grids):
+        cut = max(sum(row.count(c) for row in g) for c in (0, 1)) > 256
+        ref = run_program(program, g)
+        unfitting = cp.unfitting_values(g)
+        assert bool(ovf[i]) == bool(unfitting) == (unfitting == ["x4"]) == cut, (i, unfitting)
+        if ovf[i]:
+            overflowed += 1
+            continue
+        assert bool(ok[i]) == ref.ok
+        if ref.ok:
+            assert to_python("Grid", value, i) == ref.output
+            compared += 1
+    assert compared >= 10 and overflowed >= 5, (compared, overflowed)
+
+
 def test_kernel_cache_keys_include_grid_capacities():
     kernels = KernelCache()
     caps = Capacity()
