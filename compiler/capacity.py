@@ -55,7 +55,10 @@ a patch inside a grid
 anything else                                   the config's ``patch``
 ==============================================  ==========================================
 
-Every rule is clipped to :func:`patch_limit` (1,024 at the run defaults), and an op's
+Every rule is clipped to :func:`patch_limit` (the config's ``patch_limit``: 1,024 in
+``configs/gpu.json``; ``configs/default.json`` sets it to ``patch``, which turns this off:
+on a 2-core CPU the larger kernels cost more than the fallback they save,
+``docs/design.md``), and an op's
 bound ``caps.patch`` is never below any of its patch arguments' rows, so a primitive
 never sees a patch larger than its capacity. Function ops keep the config's capacities:
 their function runs once per element, so the lowering cuts the patches they read or
@@ -178,10 +181,11 @@ IN_BOX = frozenset({"backdrop", "delta", "box", "inbox"})
 
 
 def patch_limit(caps: Capacity) -> int:
-    """Largest inferred patch capacity: the cells of the config's grid or
-    ``caps.object_cells``, whichever is larger (1,024 at the run defaults), never below
-    ``caps.patch``. Larger values overflow and go to the exact fallback as before."""
-    return max(caps.patch, caps.object_cells, caps.grid[0] * caps.grid[1])
+    """Largest inferred patch capacity: ``caps.patch_limit`` (the config's ``patch_limit``:
+    1,024 in ``configs/gpu.json``), never below ``caps.patch``; equal to ``caps.patch``
+    (``configs/default.json``) the pass gives every patch ``caps.patch`` rows. Larger
+    values overflow and go to the exact fallback as before."""
+    return max(caps.patch, caps.patch_limit)
 
 
 def _patch_rows(name: str, result: str, arg_types, args, var_caps, patch_caps, inside, caps: Capacity):

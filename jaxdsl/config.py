@@ -9,6 +9,8 @@ two equal). A JSON file passed with ``--config`` overrides any subset of the key
   than its capacity sets ``overflow``;
 * ``patch``, ``tuple``, ``objects``, ``object_cells``, ``grids``: container capacities
   (see :class:`jaxdsl.values.Capacity`); values larger than these set ``overflow``;
+* ``patch_limit``: the most rows a patch the compiler can bound gets (a patch inside a
+  grid gets the grid's cells, :mod:`compiler.capacity`); at most ``patch`` turns it off;
 * ``batch_size``: the largest micro-batch (the mega-batch is split into
   ``ceil(N / batch_size)`` equal micro-batches only to bound memory; each is padded to
   a fixed bucket size — powers of two below 256, then multiples of 256 — so compiled
@@ -26,12 +28,12 @@ from pathlib import Path
 from jaxdsl.values import Capacity
 
 DEFAULTS = {"grid": [30, 30], "patch": 256, "tuple": 64, "objects": 64, "object_cells": 1024,
-            "grids": 32, "batch_size": 2048, "segment_size": 1}
+            "grids": 32, "patch_limit": 256, "batch_size": 2048, "segment_size": 1}
 """Run defaults, chosen by measurement (docs/design.md, "Capacities"): smaller than the
 generous :class:`jaxdsl.values.Capacity` defaults the equivalence tests use, because on the
 ARC-AGI-1 mega-batch the larger patches cost 2.6× the run time to avoid overflows that the
 reference fallback resolves in seconds."""
-_CAPACITY_KEYS = ("patch", "tuple", "objects", "object_cells", "grids")
+_CAPACITY_KEYS = ("patch", "tuple", "objects", "object_cells", "grids", "patch_limit")
 
 
 def _is_int(value) -> bool:

@@ -284,6 +284,10 @@ class Capacity(NamedTuple):
       objects: inner sets an Objects / IndicesSet / Tuple[Object] can hold.
       object_cells: rows, over all inner sets, an Objects / IndicesSet can hold.
       grids: grids a Tuple[Grid] can hold.
+      patch_limit: the most rows the capacity pass (:mod:`compiler.capacity`) may give a
+        patch variable it can bound (a patch inside a grid: the grid's cells); at most
+        ``patch`` (the default 0 included) turns that off, every patch then has ``patch``
+        rows.
     """
 
     grid: tuple[int, int] = (30, 30)
@@ -292,3 +296,4 @@ class Capacity(NamedTuple):
     objects: int = 64
     object_cells: int = 2048
     grids: int = 32
+    patch_limit: int = 0

@@ -287,12 +287,9 @@ def test_sub_batt_is_the_backward_slice():
 def test_entry_fallback_makes_small_capacities_exact(monkeypatch):
     """Tiny capacities make many entries overflow; the per-entry fallback still gives the
     reference's results, in this process and in two worker processes (started during the
-    JAX run, two batts in one run), and without it the overflowed entries stay marked.
-    Patches keep the tiny capacity (no inferred whole-grid capacities) so that they overflow."""
-    from compiler import capacity
-
-    monkeypatch.setattr(capacity, "patch_limit", lambda caps: caps.patch)
-    small = dataclasses.replace(_config(), capacity=_config().capacity._replace(patch=24, object_cells=48, objects=6))
+    JAX run, two batts in one run), and without it the overflowed entries stay marked."""
+    small = dataclasses.replace(_config(), capacity=_config().capacity._replace(patch=24, object_cells=48, objects=6,
+                                                                                patch_limit=24))
     batt = _batt(0.0)
     ref = batt_runner.run_batts_reference([batt], _samples())
     bare = batt_runner.run_batts_jax([batt], _samples(), small, fallback=False)

@@ -303,8 +303,9 @@ def test_growing_grids_do_not_overflow_and_match_reference(k):
 from compiler.capacity import PATCH_TYPES, patch_limit  # noqa: E402
 from jaxdsl.config import load_config  # noqa: E402
 
-RUN_CAPS = load_config(None).capacity
-"""configs/default.json's capacities (patch 256, object_cells 1,024): the production run."""
+RUN_CAPS = load_config(None).capacity._replace(patch_limit=1024)
+"""configs/default.json's capacities (patch 256, object_cells 1,024) with inferred patch
+capacities of up to 1,024 rows (the default config's ``patch_limit`` of 256 turns them off)."""
 
 PATCH_CASES = [
     # (program body, expected row capacities of the listed variables; None = the config's)
@@ -334,6 +335,8 @@ def test_inferred_patch_capacities(body, expected):
     typed = infer(one(body + "    return O\n"))
     shapes = infer_grid_caps(typed, RUN_CAPS)
     assert patch_limit(RUN_CAPS) == 1024
+    off = infer_grid_caps(typed, load_config(None).capacity)        # configs/default.json: off
+    assert not off.patch_caps and all(s.caps.patch == 256 for s in off.ops)
     for name, rows in expected.items():
         assert shapes.patch_caps.get(name) == rows, (name, dict(shapes.patch_caps))
     assert all(typed.var_types[v] in PATCH_TYPES for v in shapes.patch_caps)
