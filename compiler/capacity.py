@@ -55,8 +55,8 @@ a patch inside a grid
 anything else                                   the config's ``patch``
 ==============================================  ==========================================
 
-Every rule is clipped to :func:`patch_limit` (the config's ``patch_limit``: 1,024 in
-``configs/gpu.json``; ``configs/default.json`` sets it to ``patch``, which turns this off:
+Every rule is clipped to :func:`patch_limit` (the config's ``patch_limit``, e.g. 1,024;
+``configs/default.json`` sets it to ``patch``, which turns this off:
 on a 2-core CPU the larger kernels cost more than the fallback they save,
 ``docs/design.md``), and an op's
 bound ``caps.patch`` is never below any of its patch arguments' rows, so a primitive
@@ -181,8 +181,8 @@ IN_BOX = frozenset({"backdrop", "delta", "box", "inbox"})
 
 
 def patch_limit(caps: Capacity) -> int:
-    """Largest inferred patch capacity: ``caps.patch_limit`` (the config's ``patch_limit``:
-    1,024 in ``configs/gpu.json``), never below ``caps.patch``; equal to ``caps.patch``
+    """Largest inferred patch capacity: ``caps.patch_limit`` (the config's ``patch_limit``,
+    e.g. 1,024), never below ``caps.patch``; equal to ``caps.patch``
     (``configs/default.json``) the pass gives every patch ``caps.patch`` rows. Larger
     values overflow and go to the exact fallback as before."""
     return max(caps.patch, caps.patch_limit)
