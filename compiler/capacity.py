@@ -172,9 +172,9 @@ KEEPS_ROWS = frozenset({"toindices", "recolor", "shift", "normalize", "hmirror",
 primitives that only drop rows: :mod:`jaxdsl.prims.patches`, :mod:`jaxdsl.prims.sets`)."""
 
 KEEPS_INSIDE = frozenset({"toindices", "recolor", "difference", "intersection", "colorfilter", "sizefilter",
-                          "first", "last", "merge"})
+                          "first", "last"})
 """Primitives whose result's positions lie inside their first argument's grid (subsets,
-recolourings, elements and unions of disjoint objects keep one cell per position)."""
+recolourings and elements keep one cell per position; ``merge`` has its own rule)."""
 
 IN_BOX = frozenset({"backdrop", "delta", "box", "inbox"})
 """Primitives whose Indices lie inside their argument's bounding box."""

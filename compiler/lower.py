@@ -98,31 +98,35 @@ def cuts_patches(top: TypedOp) -> bool:
 def fit_patch_refs(top: TypedOp, env: dict[str, Triple], rows: int) -> tuple[dict[str, Triple], jax.Array]:
     """Cut the patches a function op reads to ``rows`` rows (the op's ``caps.patch``).
 
-    The capacity pass (:mod:`compiler.capacity`) gives patches of whole grids up to
-    1,024 rows, but a function op maps or calls its function once per element at the
+    The capacity pass (:mod:`compiler.capacity`) may give patches of whole grids up to the
+    config's ``patch_limit`` rows, but a function op maps or calls its function once per element at the
     config's capacities: a 900-row patch captured by a mapped function would make every
     call 3.5× larger (and a map's budget cut it). So every position / cell row container
     (an :class:`~jaxdsl.containers.Elems` of row width ≥ 2) among the op's references,
     captured values of function values included, is cut to ``rows`` rows.
 
-    Returns ``(env', overflow bool[])``: ``env`` with those references replaced, and True
-    where one of them holds more than ``rows`` rows (the op's result is then unknown and
-    the exact fallback re-runs the pair). Values of at most ``rows`` rows are unchanged."""
+    Returns ``(env', overflow bool[])``: ``env`` with those references replaced (``env``
+    itself when none is larger), and True where one of them holds more than ``rows`` rows
+    (the op's result is then unknown and the exact fallback re-runs the pair)."""
     over = jnp.asarray(False)
+    cut: dict[str, Triple] = {}
+    cuts = 0
 
     def fit(leaf):
-        nonlocal over
+        nonlocal over, cuts
         if isinstance(leaf, Elems) and leaf.data.shape[-1] >= 2 and leaf.data.shape[0] > rows:
-            over = over | (leaf.n > rows)
+            over, cuts = over | (leaf.n > rows), cuts + 1
             return Elems(leaf.data[:rows], jnp.minimum(leaf.n, rows))
         return leaf
 
-    fitted = dict(env)
     for ref in fns.op_refs(top.op):
         if isinstance(ref, Var):
             value, ok, ovf = env[ref.name]
-            fitted[ref.name] = (jax.tree_util.tree_map(fit, value, is_leaf=lambda x: isinstance(x, Elems)), ok, ovf)
-    return fitted, over
+            before = cuts
+            fitted = jax.tree_util.tree_map(fit, value, is_leaf=lambda x: isinstance(x, Elems))
+            if cuts > before:
+                cut[ref.name] = (fitted, ok, ovf)
+    return ({**env, **cut} if cut else env), over
 
 
 def _apply_function_op(top: TypedOp, env: dict[str, Triple], shape: OpShape) -> Triple:

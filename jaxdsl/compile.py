@@ -93,11 +93,7 @@ def _compile() -> int:
     if FLAGS.batt:     # with S's spec for the batts whose kernels read it, as evaluate runs them
         batt_runner.lower_batts(compiled, config, FLAGS.devices, n)
     else:
-        from compiler.lower import drain_kernels
-
-        for cp in compiled:
-            cp.lower_all(spec, drain=False)
-        drain_kernels(compiled)
+        runner.lower_programs(compiled, spec)
     elapsed = time.perf_counter() - t0
     print(f"compiled {len(compiled)} {'batts' if FLAGS.batt else 'programs'} into "
           f"{len(compiled[0].kernels) if compiled else 0} distinct "

@@ -16,7 +16,7 @@ import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import jax
 import jax.numpy as jnp
@@ -141,6 +141,21 @@ def compile_programs(programs: Sequence[Program], config: Config,
       ProgramError (UnsupportedError / TypeInferenceError): naming file, line and cause.
     """
     return [CompiledProgram(infer(p), config.capacity, config.segment_size, kernels) for p in programs]
+
+
+def lower_programs(compiled: Sequence[CompiledProgram], spec: Any, on_each: Callable[[], None] | None = None) -> int:
+    """Build every kernel of ``compiled`` (programs of one input ``I``) for inputs shaped
+    like ``spec`` (:func:`batch_layout`), letting each program's executable loads overlap
+    the next program's lookups and waiting for all of them once at the end
+    (:func:`compiler.lower.drain_kernels`). ``on_each`` is called after each program (a
+    progress bar). Returns the number of kernels compiled."""
+    count = 0
+    for cp in compiled:
+        count += cp.lower_all(spec, drain=False)
+        if on_each:
+            on_each()
+    drain_kernels(compiled)
+    return count
 
 
 class DeviceError(ValueError):
@@ -315,12 +330,7 @@ def run_jax(programs: Sequence[Program], samples: Sequence[Sample], config: Conf
 
     bar = progress(total=len(compiled) * (n_batches + 1), desc="jaxdsl", unit="step") if progress else None
     t0 = time.perf_counter()
-    kernels = 0
-    for cp in compiled:
-        kernels += cp.lower_all(spec, drain=False)
-        if bar:
-            bar.update(1)
-    drain_kernels(compiled)
+    kernels = lower_programs(compiled, spec, (lambda: bar.update(1)) if bar else None)
     compile_s = time.perf_counter() - t0
     cache_state = cache_report() if cache_report else "n/a"
 

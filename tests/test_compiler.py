@@ -362,10 +362,10 @@ PATCH_PROGRAMS = [
 
 @pytest.mark.parametrize("k", range(len(PATCH_PROGRAMS)))
 def test_whole_grid_patches_fit_at_the_run_capacities(k):
-    """At configs/default.json's capacities (patch 256), patches of whole 30×30 grids no
-    longer overflow: JAX equals the reference on real ARC grids of more than 256 cells
-    without any fallback, and overflows only where the reference's value exceeds a
-    capacity."""
+    """At configs/default.json's capacities (patch 256) with ``patch_limit`` 1,024, patches
+    of whole 30×30 grids no longer overflow: JAX equals the reference on real ARC grids of
+    more than 256 cells without any fallback, and overflows only where the reference's
+    value exceeds a capacity."""
     program = one(PATCH_PROGRAMS[k] + "    return O\n")
     big = [g for g in arc1_grids() if len(g) * len(g[0]) > 256]
     grids = big[::max(1, len(big) // 24)][:24] + [((1,),), ((0, 0), (0, 0))]
