@@ -38,6 +38,7 @@ any ARC-AGI-1 or ARC-AGI-2 task, so the default 32 holds every real ``S``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import jax
@@ -398,6 +399,25 @@ def cumsum_small(x: jax.Array) -> jax.Array:
 def group_starts(g: Grouped) -> jax.Array:
     """``int32[K]``: index of the first row of each inner set (exclusive prefix of sizes)."""
     return cumsum_small(g.sizes) - g.sizes
+
+
+def unless_fast(fast, value, general: Callable, *operands):
+    """``value`` where ``fast`` (``bool[]``) is True, else ``general(*operands)``.
+
+    ``general`` runs inside a ``lax.while_loop`` of at most one iteration: under ``vmap`` it
+    costs nothing unless some sample of the batch (or chunk) needs it, whereas a
+    ``lax.cond`` on a batched predicate computes both branches for every sample. It must
+    return a pytree of ``value``'s structure, shapes and dtypes. Its operands are read from
+    the loop state (operands independent of the state would let XLA hoist the computation
+    out of the loop) and zeroed for the samples that do not need it. Used for exact slow
+    paths behind fast ones (segmentation, :mod:`jaxdsl.prims.sets`' hashed group
+    matching)."""
+    def body(state):
+        _, todo, operands = state
+        masked = jax.tree_util.tree_map(lambda x: jnp.where(todo, x, jnp.zeros_like(x)), operands)
+        return general(*masked), jnp.zeros_like(todo), operands
+
+    return lax.while_loop(lambda s: s[1], body, (value, ~jnp.asarray(fast, bool), operands))[0]
 
 
 def dense_rank(values: jax.Array) -> jax.Array:

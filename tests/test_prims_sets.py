@@ -785,6 +785,34 @@ def test_invariant_keys_exist():
     assert set(DEFAULT_INVARIANT_KEYS) <= set(INVARIANT_KEYS)
 
 
+# ============================================================ hashed inner-set matching
+
+HASHED_KEYS = [("intersection", (OBJS, OBJS)), ("difference", (ISETS, ISETS)), ("difference", (TO, OBJS)),
+               ("dedupe", (TX,))]
+"""Signatures whose inner-set equality goes through ``sets._hash_match``."""
+
+
+def test_hash_collisions_take_the_exact_path(pools, monkeypatch):
+    """With every inner set hashed alike (all same-size sets collide), the verification
+    fails and the exact comparison decides: results still equal the reference."""
+    from jaxdsl.prims import sets
+    from tests import equivalence
+
+    def constant(g):
+        return jax.numpy.zeros(g.sizes.shape, jax.numpy.int32)
+
+    monkeypatch.setattr(sets, "_group_hash", constant)
+    equivalence._batched.cache_clear()      # kernels traced with the real hashes
+    try:
+        match = jax.jit(sets._hash_match)
+        verified = [bool(match(g, g)[2]) for g in (from_python(OBJS, v, Capacity())[0] for v in pools[OBJS][:8])]
+        assert not all(verified), "no collision with the constant hash: the test would not reach the exact path"
+        for key in HASHED_KEYS:
+            assert _run(key, pools, unbatched=1)["cases"] >= 20
+    finally:
+        equivalence._batched.cache_clear()  # later tests trace with the real hashes again
+
+
 # ================================================================ rows holding None cells
 
 NONE_ROW_CASES = [

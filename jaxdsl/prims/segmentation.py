@@ -26,7 +26,7 @@ has hundreds of objects) or more than ``M`` cells in all; the value is then mean
 ``Tuple[Object]``/``Tuple[Indices]`` the kept sets are put in canonical order and
 deduplicated exactly by prefix doubling (:func:`jaxdsl.containers.canonical_groups`).
 The kept sets are compacted with gathers, not a scatter of the ``M`` rows
-(:func:`_keep_groups`).
+(:func:`keep_groups`).
 
 **Two implementations, dispatched statically** (on the grid capacity ``H × W``, known at
 trace time) by ``objects``, ``partition`` and ``fgpartition``:
@@ -49,8 +49,8 @@ and two pointer jumps; 3–6 iterations on ARC grids), and one sort of the ``H·
 (component key, cell key) lays out the whole result.
 
 **Fast path** (cells ``int8``; the fast colours 0–9, other values take exact sorting
-fallbacks inside :func:`_unless_fast`, a ``while_loop`` of at most one iteration that
-costs nothing unless some sample of the chunk needs it):
+fallbacks inside :func:`~jaxdsl.containers.unless_fast`, a ``while_loop`` of at most one
+iteration that costs nothing unless some sample of the chunk needs it):
 
 * *position* of each included cell among the included cells in ``(colour, i, j)`` order
   (= its row in ``partition``; :func:`_fast_order`): a table of row bits per colour (one
@@ -109,7 +109,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import custom_batching, lax
 
-from jaxdsl.containers import Grouped, canonical_groups, cumsum_small, dense_rank, group_starts
+from jaxdsl.containers import Grouped, canonical_groups, cumsum_small, dense_rank, group_starts, unless_fast
 from jaxdsl.prims import Signature
 from jaxdsl.types import BOOLEAN, GRID, INDICES_SET, INTEGER, OBJECTS, TUPLE_INDICES, TUPLE_OBJECT
 from jaxdsl.values import CELL_NONE, INT_NONE, Capacity, Grid, from_cell, grid_mask, result
@@ -558,22 +558,6 @@ def _general_order(cells: jax.Array, include: jax.Array):
     return position, _take(rank, c), jnp.sum(present, dtype=_I32), sizes
 
 
-def _unless_fast(fast, value, general, *operands):
-    """``value``, or ``general(*operands)`` where ``fast`` is False.
-
-    ``general`` runs inside a ``lax.while_loop`` of at most one iteration: under ``vmap`` it
-    costs nothing unless some sample of the chunk needs it (a ``lax.cond`` on a batched
-    predicate computes both branches for every sample). Its operands are read from the
-    loop state: operands independent of the state would let XLA hoist the computation out
-    of the loop."""
-    def body(state):
-        _, todo, operands = state
-        masked = jax.tree_util.tree_map(lambda x: jnp.where(todo, x, jnp.zeros_like(x)), operands)
-        return general(*masked), jnp.zeros_like(todo), operands
-
-    return lax.while_loop(lambda s: s[1], body, (value, ~fast, operands))[0]
-
-
 # --------------------------------------------------------------------------- fast path: components
 
 
@@ -790,7 +774,7 @@ def _component_order(fast, cells, include, label, position, K: int):
     mask = (1 << _PTR) - 1
     flat = jnp.arange(HW, dtype=_I32).reshape(H, W)
     root = include & ((label & mask) == flat)
-    root_rank = _unless_fast(fast, _table_rank(_colour_table(cells, root), cells)[0],
+    root_rank = unless_fast(fast, _table_rank(_colour_table(cells, root), cells)[0],
                              _general_root_rank, root, position)
     n_groups = jnp.sum(root, dtype=_I32)
     group = jnp.where(include, _take(root_rank, label & mask), K)
@@ -866,10 +850,10 @@ def _objects_fast(grid: Grid, univalued, diagonal, without_bg, *, caps: Capacity
     ok = (jnp.asarray(grid.h) > 0) & ~(without_bg & ~_has_cells(grid))
     fast = _fast_colours(cells, inside)
     table = _colour_table(cells, inside)
-    bg = _unless_fast(fast, _fast_background(table), lambda g: _background(g), grid)
+    bg = unless_fast(fast, _fast_background(table), lambda g: _background(g), grid)
     include = inside & (~without_bg | (cells != bg))
     drop_bg = without_bg & (jnp.arange(_NC) == bg.astype(_I32))
-    position = _unless_fast(fast, _fast_order(cells, jnp.where(drop_bg[:, None], 0, table), table)[0],
+    position = unless_fast(fast, _fast_order(cells, jnp.where(drop_bg[:, None], 0, table), table)[0],
                             lambda g, inc: _general_order(g.cells, inc)[0], grid, include)
     links = _link_bits(cells, include, univalued, diagonal)
     label = _label_components(cells, include, univalued, diagonal, links, position, batched[2])
@@ -890,7 +874,7 @@ def _partition_fast(grid: Grid, *, without_bg: bool, caps: Capacity, batched):
     table = _colour_table(cells, inside)
     include = inside
     if without_bg:
-        bg = _unless_fast(fast, _fast_background(table), lambda g: _background(g), grid)
+        bg = unless_fast(fast, _fast_background(table), lambda g: _background(g), grid)
         include = inside & (cells != bg)
         table = jnp.where((jnp.arange(_NC) == bg.astype(_I32))[:, None], 0, table)
     K = caps.objects
@@ -900,7 +884,7 @@ def _partition_fast(grid: Grid, *, without_bg: bool, caps: Capacity, batched):
         position, rank, n_colours, sizes = _general_order(g.cells, inc)
         return position, rank, n_colours, _fit(sizes, K, 0)
 
-    position, rank, n_colours, sizes = _unless_fast(
+    position, rank, n_colours, sizes = unless_fast(
         fast, (position, rank, n_colours, _fit(sizes, K, 0)), general, grid, include)
     return _pack_rows(cells, include, position, rank, n_colours, sizes, caps)
 
@@ -1043,9 +1027,10 @@ def frontiers(grid: Grid, *, caps: Capacity):
     return result(Grouped(data, group, jnp.minimum(n_groups, K), sizes), ok, ok & overflow)
 
 
-def _keep_groups(g: Grouped, keep: jax.Array) -> Grouped:
+def keep_groups(g: Grouped, keep: jax.Array) -> Grouped:
     """The inner sets of ``g`` where ``keep`` (``bool[K]``), in their order, renumbered;
-    shapes unchanged, padding canonical.
+    shapes unchanged, padding canonical. Shared with :mod:`jaxdsl.prims.sets` (the
+    filters there: ``intersection``, ``difference``, ``dedupe``, ``remove`` of Grouped).
 
     Gathers, no scatter of the ``M`` rows: output row ``r`` belongs to the last non-empty
     kept set starting at or before ``r`` — a bit table of those starts (``⌈M/32⌉`` words,
@@ -1091,7 +1076,7 @@ def _colorfilter(objs: Grouped, value, frozen_input: bool):
     K = objs.sizes.shape[0]
     live = jnp.arange(K) < objs.n
     ok = ~jnp.any(live & (objs.sizes == 0))
-    kept = _keep_groups(objs, _first_colour(objs) == jnp.asarray(value, _I32))
+    kept = keep_groups(objs, _first_colour(objs) == jnp.asarray(value, _I32))
     return result(kept if frozen_input else canonical_groups(kept), ok)
 
 
@@ -1123,7 +1108,7 @@ def colorfilter_tuple(objs: Grouped, value):
 
 
 def _sizefilter(container: Grouped, n, frozen_input: bool):
-    kept = _keep_groups(container, container.sizes == jnp.asarray(n, _I32))
+    kept = keep_groups(container, container.sizes == jnp.asarray(n, _I32))
     return result(kept if frozen_input else canonical_groups(kept))
 
 

@@ -55,9 +55,11 @@ Cost notes. Containers of at most ``_SMALL`` (128) rows — integer containers
 dense pairwise kernels (O(L²) compares, cheap to compile and to run at these sizes).
 Larger row arrays (patches, ``caps.patch``; Grouped rows, ``caps.object_cells``) use
 sorts (O(L log L)), prefix sums, gathers and one scatter; nothing is quadratic in them.
-Comparing inner sets of Grouped values is exact (no row horizon) and costs O(M·K·F)
-time and ``[M, K]`` memory per call (:func:`_group_cmp`); Tuple[Grid] equality costs
-O(G²·H·W).
+Ordering inner sets of Grouped values is exact (no row horizon) and costs O(M·K·F)
+time and ``[M, K]`` memory per call (:func:`_group_cmp`); equality alone (``intersection``,
+``difference``, ``dedupe``) is decided by per-group hashes verified row by row, O(M·F +
+K²) (:func:`_hash_match`), with :func:`_group_cmp` as the exact path where a hash
+collides. Tuple[Grid] equality costs O(G²·H·W).
 """
 
 from __future__ import annotations
@@ -67,9 +69,10 @@ import jax.numpy as jnp
 from jax import lax
 
 from jaxdsl.containers import (Elems, GridTuple, Grouped, PairTuple, compact, elems_equal, group_mask, group_starts,
-                               lex_order, make_set, member_sorted, pack_rows, prefix_sum, row_mask)
+                               lex_order, make_set, member_sorted, pack_rows, prefix_sum, row_mask, unless_fast)
 from jaxdsl.prims import Signature
 from jaxdsl.prims.grids import crop
+from jaxdsl.prims.segmentation import keep_groups
 from jaxdsl.types import (AS_TUPLE, BOOLEAN, CELL, CONTAINERS, FROZEN_ELEMS, FROZEN_GROUPED, GRID, INDICES,
                           INDICES_SET, INTEGER, INTEGER_SET, INTEGER_TUPLE, OBJECT, OBJECTS, TUPLE_BOOLEAN,
                           SAMPLES, TUPLE_CELL, TUPLE_ELEMS, TUPLE_GRID, TUPLE_GROUPED, TUPLE_INDICES, TUPLE_INTEGER,
@@ -345,14 +348,6 @@ def _relayout(parts, n_groups, K: int, M: int):
     return Grouped(out[:, :F], out[:, F], jnp.minimum(n_groups, K), sizes), over
 
 
-def _select_groups(g: Grouped, keep: jax.Array) -> Grouped:
-    """The groups of ``g`` where ``keep`` (``bool[K]``), order kept, same capacities."""
-    keep = keep & _live(g)
-    out, _ = _relayout([(g, _excl_prefix(keep), keep)], jnp.sum(keep, dtype=_I32),
-                       g.sizes.shape[0], g.data.shape[0])
-    return out
-
-
 def _group_at(g: Grouped, k, cap: int):
     """Inner set ``k`` as an Elems of ``cap`` rows (a gather of its contiguous rows).
 
@@ -376,10 +371,89 @@ def _grouped_equal(a: Grouped, b: Grouped) -> jax.Array:
     return (a.n == b.n) & jnp.all(sa == sb) & jnp.all(da == db)
 
 
+_HASH_MIX = (0x85EBCA6B, 0x9E3779B9, 0xC2B2AE35)
+"""Odd 32-bit constants of the inner-set hash (:func:`_group_hash`): position multiplier,
+seed, key multiplier."""
+
+
+def _i32(c: int) -> jax.Array:
+    """A 32-bit constant as ``int32`` (two's complement)."""
+    return jnp.int32(c - (1 << 32) if c >= 1 << 31 else c)
+
+
+def _group_hash(g: Grouped) -> jax.Array:
+    """``int32[K]``: a 32-bit hash of each inner set's row sequence.
+
+    Each row's packed key (:func:`jaxdsl.containers.pack_rows`) is mixed with its position
+    in its group (multiply-xorshift, wrapping ``int32`` arithmetic), and a group's hash is
+    the wrapping sum over its rows (one segment sum; padding rows fall in segment K,
+    dropped). Equal inner sets (canonical, so equal row sequences) hash alike; two unequal
+    ones of equal size collide with probability about 2⁻³². Padding groups hash to 0.
+    O(M·F). Only a hint: :func:`_hash_match` verifies what it finds, so a collision (or a
+    row outside the key fields, whose key is shared) costs the exact path, never a wrong
+    answer. One 32-bit hash rather than two: a second segment sum costs more per sample
+    than the rare collisions it would avoid (a collision somewhere in a batch of 2,048
+    samples × 64² pairs of inner sets has a chance of about 0.2 %)."""
+    K = g.sizes.shape[0]
+    pos_mul, seed, mul = _HASH_MIX
+    key, _ = pack_rows(g.data, group_mask(g))
+    h = (key ^ (_positions(g) * _i32(pos_mul) + _i32(seed))) * _i32(mul)
+    h = (h ^ lax.shift_right_logical(h, 15)) * _i32(pos_mul)
+    h = h ^ lax.shift_right_logical(h, 13)
+    return jax.ops.segment_sum(h, jnp.minimum(g.group, K), num_segments=K + 1)[:K]
+
+
+def _hash_match(a: Grouped, b: Grouped):
+    """Candidate equal inner sets by hash, with the first candidate of each verified.
+
+    Returns ``(match bool[Ka, Kb], first int32[Ka], verified bool[])``: ``match`` pairs
+    live inner sets of equal size and equal :func:`_group_hash`; ``first[k]`` is the
+    first ``l`` with ``match[k, l]`` (0 if none); ``verified`` is True when every inner set
+    of ``a`` with a candidate equals ``b``'s inner set ``first[k]`` row by row. Equal inner
+    sets always match, so where ``verified`` holds, ``a_k`` equals some inner set of ``b``
+    exactly when it has a candidate, and that candidate is ``first[k]``. O(M·F + Ka·Kb)."""
+    match = ((_group_hash(a)[:, None] == _group_hash(b)[None, :]) & (a.sizes[:, None] == b.sizes[None, :])
+             & _live(a)[:, None] & _live(b)[None, :])
+    first = jnp.argmax(match, axis=1).astype(_I32)
+    Ka, Mb = a.sizes.shape[0], b.data.shape[0]
+    gi = jnp.minimum(a.group, Ka - 1)
+    checked = group_mask(a) & jnp.any(match, axis=1)[gi]
+    at = jnp.clip(group_starts(b)[first[gi]] + _positions(a), 0, Mb - 1)
+    verified = ~jnp.any(checked & jnp.any(b.data[at] != a.data, axis=1))
+    return match, first, verified
+
+
 def _member_groups(a: Grouped, b: Grouped) -> jax.Array:
-    """``bool[Ka]``: whether each live inner set of ``a`` equals a live inner set of ``b``."""
-    _, equal = _group_cmp(a, b)
-    return jnp.any(equal & _live(b)[None, :], axis=1) & _live(a)
+    """``bool[Ka]``: whether each live inner set of ``a`` equals a live inner set of ``b``.
+
+    By hash (:func:`_hash_match`, O(M·F + Ka·Kb)); where the verification finds a hash
+    collision (rare), exactly by :func:`_group_cmp` (O(M·K·F)), inside
+    :func:`~jaxdsl.containers.unless_fast`, so no sample pays for it otherwise."""
+    match, _, verified = _hash_match(a, b)
+
+    def exact(a, b):
+        _, equal = _group_cmp(a, b)
+        return jnp.any(equal & _live(b)[None, :], axis=1) & _live(a)
+
+    return unless_fast(verified, jnp.any(match, axis=1), exact, a, b)
+
+
+def _earlier_duplicates(t: Grouped) -> jax.Array:
+    """``bool[K]``: live inner sets of ``t`` equal to an earlier inner set of ``t``.
+
+    By hash: the first candidate of ``t_k`` among ``t``'s own inner sets is verified
+    (:func:`_hash_match` of ``t`` with itself), so ``t_k`` repeats an earlier one exactly
+    when its first candidate is before ``k``. A hash collision (rare) takes the exact
+    pairwise comparison (:func:`_group_cmp`, inside :func:`~jaxdsl.containers.unless_fast`)."""
+    K = t.sizes.shape[0]
+    _, first, verified = _hash_match(t, t)
+
+    def exact(t):
+        _, equal = _group_cmp(t, t)
+        earlier = jnp.arange(K)[None, :] < jnp.arange(K)[:, None]      # [k, j]: j < k
+        return jnp.any(equal & earlier & _live(t)[None, :], axis=1) & _live(t)
+
+    return unless_fast(verified, (first < jnp.arange(K)) & _live(t), exact, t)
 
 
 def _elem_eq_groups(g: Grouped, e: Elems) -> jax.Array:
@@ -760,15 +834,15 @@ def intersection(a, b):
 
     a, b: Indices / Object / IntegerSet Elems (membership by a binary search of a's
     packed row keys in b's, both already canonical: no sort; dense for integer sets) or
-    Objects / IndicesSet Grouped (exact inner-set equality, O(M·K·F)) → a's type and
-    capacity, in canonical order. ``ok`` True; ``overflow`` only when a row lies outside
+    Objects / IndicesSet Grouped (inner-set equality by verified hashes,
+    :func:`_member_groups`, O(M·F + K²)) → a's type and capacity, in canonical order. ``ok`` True; ``overflow`` only when a row lies outside
     the window of :func:`jaxdsl.containers.rows_in_window`.
     """
     if _is_elems(a):
         keep, over = _member(a.data, row_mask(a), b.data, row_mask(b), b_sorted=True)
         out, n, _ = _compact(a.data, keep, a.data.shape[0])
         return _finish(Elems(out, n), True, over)
-    return result(_select_groups(a, _member_groups(a, b)))
+    return result(keep_groups(a, _member_groups(a, b)))
 
 
 def _difference_elems(a: Elems, b: Elems, b_sorted: bool):
@@ -785,15 +859,16 @@ def difference(a, b):
     frozenset and a tuple of one element type (either way round, e.g. Indices and
     Tuple[IntegerTuple], Objects and Tuple[Object]: only membership in ``b`` matters) →
     a's type and capacity. Membership by packed row keys (Elems: one single-key sort of
-    ``b``'s keys and a binary search; dense for integer containers), exact inner-set
-    equality (Grouped, O(M·K·F)) or grid equality (O(G²·H·W)). ``ok`` True;
+    ``b``'s keys and a binary search; dense for integer containers), inner-set equality
+    by verified hashes (Grouped, :func:`_member_groups`, O(M·F + K²)) or grid equality
+    (O(G²·H·W)). ``ok`` True;
     ``overflow`` only when an Elems row lies outside the window
     (:func:`jaxdsl.containers.rows_in_window`).
     """
     if _is_elems(a):
         return _difference_elems(a, b, b_sorted=False)
     if _is_grouped(a):
-        return result(_select_groups(a, ~_member_groups(a, b)))
+        return result(keep_groups(a, ~_member_groups(a, b)))
     eq = _grids_eq(a.cells, a.h, a.w, b.cells, b.h, b.w) & _grids_live(b)[None, :]
     out, _ = _select_grids(a, ~jnp.any(eq, axis=1), a.cells.shape[0])
     return result(out)
@@ -816,8 +891,9 @@ def dedupe(tup):
     element, in tuple order.
 
     tup: Tuple[Integer] / Tuple[Boolean] (dense) / Tuple[IntegerTuple] / Tuple[Cell]
-    (one sort) Elems, Tuple[Object] / Tuple[Indices] Grouped (exact pairwise inner-set
-    equality, O(M·K·F)) or Tuple[Grid] (O(G²·H·W)) → the same type and capacity.
+    (one sort) Elems, Tuple[Object] / Tuple[Indices] Grouped (inner-set equality by
+    verified hashes, :func:`_earlier_duplicates`, O(M·F + K²)) or Tuple[Grid]
+    (O(G²·H·W)) → the same type and capacity.
     ``ok`` True, ``overflow`` False.
     """
     if _is_elems(tup):
@@ -825,11 +901,7 @@ def dedupe(tup):
         out, n, _ = _compact(tup.data, keep, tup.data.shape[0])
         return result(Elems(out, n))
     if _is_grouped(tup):
-        K = tup.sizes.shape[0]
-        _, equal = _group_cmp(tup, tup)
-        earlier = jnp.arange(K)[None, :] < jnp.arange(K)[:, None]      # [k, j]: j < k
-        dup = jnp.any(equal & earlier & _live(tup)[None, :], axis=1)
-        return result(_select_groups(tup, ~dup))
+        return result(keep_groups(tup, ~_earlier_duplicates(tup)))
     G = tup.cells.shape[0]
     earlier = jnp.arange(G)[None, :] < jnp.arange(G)[:, None]
     dup = jnp.any(_grids_eq(tup.cells, tup.h, tup.w, tup.cells, tup.h, tup.w) & earlier, axis=1)
@@ -902,7 +974,7 @@ def remove(value, container):
         out, n, _ = _compact(container.data, keep, container.data.shape[0])
         return result(Elems(out, n))
     if _is_grouped(container):
-        return result(_select_groups(container, keep))
+        return result(keep_groups(container, keep))
     out, _ = _select_grids(container, keep, container.cells.shape[0])
     return result(out)
 
