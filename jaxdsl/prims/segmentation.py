@@ -775,7 +775,7 @@ def _component_order(fast, cells, include, label, position, K: int):
     flat = jnp.arange(HW, dtype=_I32).reshape(H, W)
     root = include & ((label & mask) == flat)
     root_rank = unless_fast(fast, _table_rank(_colour_table(cells, root), cells)[0],
-                             _general_root_rank, root, position)
+                            _general_root_rank, root, position)
     n_groups = jnp.sum(root, dtype=_I32)
     group = jnp.where(include, _take(root_rank, label & mask), K)
     group = jnp.where(group < K, group, K)
@@ -854,7 +854,7 @@ def _objects_fast(grid: Grid, univalued, diagonal, without_bg, *, caps: Capacity
     include = inside & (~without_bg | (cells != bg))
     drop_bg = without_bg & (jnp.arange(_NC) == bg.astype(_I32))
     position = unless_fast(fast, _fast_order(cells, jnp.where(drop_bg[:, None], 0, table), table)[0],
-                            lambda g, inc: _general_order(g.cells, inc)[0], grid, include)
+                           lambda g, inc: _general_order(g.cells, inc)[0], grid, include)
     links = _link_bits(cells, include, univalued, diagonal)
     label = _label_components(cells, include, univalued, diagonal, links, position, batched[2])
     dest, group, n_groups, sizes = _component_order(fast, cells, include, label, position,

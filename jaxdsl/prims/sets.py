@@ -428,7 +428,8 @@ def _member_groups(a: Grouped, b: Grouped) -> jax.Array:
 
     By hash (:func:`_hash_match`, O(M·F + Ka·Kb)); where the verification finds a hash
     collision (rare), exactly by :func:`_group_cmp` (O(M·K·F)), inside
-    :func:`~jaxdsl.containers.unless_fast`, so no sample pays for it otherwise."""
+    :func:`~jaxdsl.containers.unless_fast`: a batch pays for it only when one of its
+    samples collides."""
     match, _, verified = _hash_match(a, b)
 
     def exact(a, b):
@@ -444,7 +445,8 @@ def _earlier_duplicates(t: Grouped) -> jax.Array:
     By hash: the first candidate of ``t_k`` among ``t``'s own inner sets is verified
     (:func:`_hash_match` of ``t`` with itself), so ``t_k`` repeats an earlier one exactly
     when its first candidate is before ``k``. A hash collision (rare) takes the exact
-    pairwise comparison (:func:`_group_cmp`, inside :func:`~jaxdsl.containers.unless_fast`)."""
+    pairwise comparison (:func:`_group_cmp`, inside :func:`~jaxdsl.containers.unless_fast`,
+    which the whole batch then pays for)."""
     K = t.sizes.shape[0]
     _, first, verified = _hash_match(t, t)
 
