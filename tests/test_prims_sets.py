@@ -792,6 +792,25 @@ HASHED_KEYS = [("intersection", (OBJS, OBJS)), ("difference", (ISETS, ISETS)), (
 """Signatures whose inner-set equality goes through ``sets._hash_match``."""
 
 
+def test_real_hashes_take_the_fast_path(pools):
+    """On real Objects / IndicesSets (each against itself and against the next value) every
+    first hash candidate verifies, so the exact comparison is not run: a degenerate hash
+    would pass the equivalence tests while costing the old O(M·K·F) path."""
+    from jaxdsl.prims import sets
+
+    match = jax.jit(jax.vmap(sets._hash_match))
+    for t in (OBJS, ISETS):
+        values = [from_python(t, v, Capacity()) for v in pools[t]]
+        values = [v for v, over in values if not over]
+        assert len(values) >= 20, t
+        a = jax.tree_util.tree_map(lambda *xs: np.stack(xs), *values)
+        b = jax.tree_util.tree_map(lambda *xs: np.stack(xs), *(values[1:] + values[:1]))
+        for x, y in ((a, a), (a, b)):
+            assert np.all(match(x, y)[2]), f"{t}: a hash collision on real values"
+        live = np.arange(a.sizes.shape[-1])[None, :] < np.asarray(a.n)[:, None]
+        assert np.all(np.any(match(a, a)[0], axis=2) == live), f"{t}: an inner set does not match itself"
+
+
 def test_hash_collisions_take_the_exact_path(pools, monkeypatch):
     """With every inner set hashed alike (all same-size sets collide), the verification
     fails and the exact comparison decides: results still equal the reference."""
